@@ -1,0 +1,26 @@
+import type { Config } from 'jest';
+
+// ts-jest compiles TypeScript; @middy/* ships ESM only, so it is transformed too.
+const transform: Config['transform'] = {
+  '^.+\\.[tj]sx?$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true }, diagnostics: false }],
+};
+const common: Config = {
+  testEnvironment: 'node',
+  transform,
+  transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
+  modulePathIgnorePatterns: ['<rootDir>/.local/', '/\\.serverless/', '/\\.esbuild/'],
+};
+
+const config: Config = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/**/test/unit/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/**/test/integration/**/*.test.ts'],
+      testTimeout: 120_000,
+    },
+  ],
+};
+
+export default config;
