@@ -1,0 +1,51 @@
+import { AwsError } from './protocol';
+
+export interface FaultRule {
+  /** SigV4 signing name: 'ses', 'sns', 'sqs', 'events', 'states', 'dynamodb', 's3'. */
+  service: string;
+  /** Operation name as AWS names it, e.g. 'SendEmail', 'Publish'. */
+  operation: string;
+  /** The AWS error code to answer with, e.g. 'Throttling', 'TooManyRequestsException'. */
+  error: string;
+  /** How many of the next calls fail. */
+  count: number;
+  status: number;
+  message: string;
+}
+
+/** The fault switch behind POST /_local/faults: the next N calls of an operation fail with a named error. */
+export class Faults {
+  private rules: FaultRule[] = [];
+
+  add(input: Partial<FaultRule>): FaultRule {
+    if (!input.service || !input.operation || !input.error) {
+      throw new Error('A fault needs service, operation and error, e.g. {"service":"ses","operation":"SendEmail","error":"TooManyRequestsException","count":2}');
+    }
+    const rule: FaultRule = {
+      service: input.service,
+      operation: input.operation,
+      error: input.error,
+      count: input.count ?? 1,
+      status: input.status ?? (/thrott|toomany/i.test(input.error) ? 429 : 400),
+      message: input.message ?? `Injected fault: ${input.error}`,
+    };
+    this.rules.push(rule);
+    return rule;
+  }
+
+  take(service: string, operation: string): AwsError | undefined {
+    const rule = this.rules.find((r) => r.service === service && r.operation === operation && r.count > 0);
+    if (!rule) return undefined;
+    rule.count -= 1;
+    if (rule.count === 0) this.rules = this.rules.filter((r) => r !== rule);
+    return new AwsError(rule.error, rule.message, rule.status);
+  }
+
+  list(): FaultRule[] {
+    return this.rules.map((r) => ({ ...r }));
+  }
+
+  clear(): void {
+    this.rules = [];
+  }
+}

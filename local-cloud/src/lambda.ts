@@ -1,0 +1,114 @@
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { AwsError } from './protocol';
+import { LAMBDA_PORTS, STAGE } from './config';
+
+/** A function run in this process, for tests of the emulators themselves. */
+export type InProcessFunction = (event: unknown) => Promise<unknown>;
+
+export interface InvokeResult {
+  /** The function's return value, parsed from JSON (undefined when it returned nothing). */
+  payload: unknown;
+  /** Set when the function threw: AWS's `X-Amz-Function-Error` ('Unhandled'). */
+  functionError?: { errorType: string; errorMessage: string };
+}
+
+const servicePorts = new Map<string, number>(Object.entries(LAMBDA_PORTS));
+const inProcess = new Map<string, InProcessFunction>();
+const clients = new Map<number, LambdaClient>();
+
+/** Lets a test service (or a compose service not in config) be reached on its serverless-offline port. */
+export function registerLambdaService(service: string, port: number): void {
+  servicePorts.set(service, port);
+}
+
+export function registerInProcessFunction(name: string, fn: InProcessFunction): void {
+  inProcess.set(name, fn);
+}
+
+/** 'arn:aws:lambda:us-east-1:000000000000:function:payflow-payments-local-payInvoice[:alias]' → the name. */
+export function functionName(nameOrArn: string): string {
+  const match = /^arn:aws:lambda:[^:]*:[^:]*:function:([^:]+)/.exec(nameOrArn);
+  return match ? match[1]! : nameOrArn;
+}
+
+/**
+ * Invokes `<service>-<stage>-<fn>` through that service's serverless-offline Lambda port,
+ * synchronously (RequestResponse) or fire-and-forget (Event).
+ */
+export async function invokeFunction(
+  nameOrArn: string,
+  event: unknown,
+  invocationType: 'RequestResponse' | 'Event' = 'RequestResponse',
+): Promise<InvokeResult> {
+  const name = functionName(nameOrArn);
+  const local = inProcess.get(name);
+  if (local) return invokeInProcess(local, event, invocationType);
+
+  const port = portOf(name);
+  let client = clients.get(port);
+  if (!client) {
+    client = new LambdaClient({
+      endpoint: `http://localhost:${port}`,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
+    clients.set(port, client);
+  }
+  const out = await client.send(
+    new InvokeCommand({
+      FunctionName: name,
+      InvocationType: invocationType,
+      Payload: Buffer.from(JSON.stringify(event ?? {})),
+    }),
+  );
+  const text = out.Payload ? Buffer.from(out.Payload).toString('utf8') : '';
+  const payload = text ? safeJson(text) : undefined;
+  if (out.FunctionError) {
+    const err = (payload ?? {}) as { errorType?: string; errorMessage?: string };
+    return {
+      payload,
+      functionError: { errorType: err.errorType ?? 'Error', errorMessage: err.errorMessage ?? text },
+    };
+  }
+  return { payload };
+}
+
+function portOf(name: string): number {
+  for (const [service, port] of servicePorts) {
+    if (name.startsWith(`${service}-${STAGE}-`)) return port;
+  }
+  throw new AwsError(
+    'ResourceNotFoundException',
+    `Function not found: ${name}. Local functions are named <service>-${STAGE}-<function> for services ${[...servicePorts.keys()].join(', ')}`,
+    404,
+  );
+}
+
+async function invokeInProcess(
+  fn: InProcessFunction,
+  event: unknown,
+  invocationType: 'RequestResponse' | 'Event',
+): Promise<InvokeResult> {
+  const run = async (): Promise<InvokeResult> => {
+    try {
+      return { payload: await fn(structuredClone(event)) };
+    } catch (error) {
+      const e = error as Error;
+      return { payload: undefined, functionError: { errorType: e.name ?? 'Error', errorMessage: e.message } };
+    }
+  };
+  if (invocationType === 'Event') {
+    void run();
+    return { payload: undefined };
+  }
+  return run();
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
