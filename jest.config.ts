@@ -1,8 +1,16 @@
 import type { Config } from 'jest';
+import { readFileSync } from 'node:fs';
 
-// ts-jest compiles TypeScript; @middy/* ships ESM only, so it is transformed too.
+const base = JSON.parse(readFileSync(`${__dirname}/tsconfig.base.json`, 'utf8')) as {
+  compilerOptions: object;
+};
+
+// ts-jest only transpiles (`npm run typecheck` checks types); @middy/* ships ESM only, so it is transformed too.
 const transform: Config['transform'] = {
-  '^.+\\.[tj]sx?$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true }, diagnostics: false }],
+  '^.+\\.[tj]sx?$': [
+    'ts-jest',
+    { tsconfig: { ...base.compilerOptions, allowJs: true, isolatedModules: true }, diagnostics: false },
+  ],
 };
 const common: Config = {
   testEnvironment: 'node',

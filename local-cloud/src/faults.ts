@@ -19,7 +19,9 @@ export class Faults {
 
   add(input: Partial<FaultRule>): FaultRule {
     if (!input.service || !input.operation || !input.error) {
-      throw new Error('A fault needs service, operation and error, e.g. {"service":"ses","operation":"SendEmail","error":"TooManyRequestsException","count":2}');
+      throw new Error(
+        'A fault needs service, operation and error, e.g. {"service":"ses","operation":"SendEmail","error":"TooManyRequestsException","count":2}',
+      );
     }
     const rule: FaultRule = {
       service: input.service,

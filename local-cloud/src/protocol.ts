@@ -4,7 +4,7 @@
  */
 export interface AwsRequest {
   method: string;
-  /** Path without the query string, e.g. '/' or '/2015-03-31/functions/x/invocations'. */
+  /** Path without the query string, percent-encoded as sent, e.g. '/' or '/bucket/incoming/bills%202026.csv'. */
   path: string;
   query: URLSearchParams;
   /** Lower-cased header names. */
@@ -64,14 +64,19 @@ export function jsonError(error: AwsError, contentType = 'application/x-amz-json
     'x-amzn-errortype': error.code,
   };
   if (error.queryErrorCode) headers['x-amzn-query-error'] = error.queryErrorCode;
-  return { status: error.status, headers, body: JSON.stringify({ __type: error.code, message: error.message }) };
+  return {
+    status: error.status,
+    headers,
+    body: JSON.stringify({ __type: error.code, message: error.message }),
+  };
 }
 
 export function parseJsonBody(req: AwsRequest): Record<string, unknown> {
   if (req.body.length === 0) return {};
   try {
     const parsed: unknown = JSON.parse(req.body.toString('utf8'));
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+      return parsed as Record<string, unknown>;
   } catch {
     // fall through to the AWS error below
   }
@@ -81,7 +86,8 @@ export function parseJsonBody(req: AwsRequest): Record<string, unknown> {
 /** Query protocol (form-encoded Action=...): SNS, SES v1. */
 export function queryParams(req: AwsRequest): URLSearchParams {
   const params = new URLSearchParams(req.query);
-  if (req.body.length > 0) for (const [k, v] of new URLSearchParams(req.body.toString('utf8'))) params.append(k, v);
+  if (req.body.length > 0)
+    for (const [k, v] of new URLSearchParams(req.body.toString('utf8'))) params.append(k, v);
   return params;
 }
 

@@ -1,0 +1,73 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { REPO_ROOT, STAGE } from './config';
+
+export interface OfflineProcess {
+  service: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Environment every function gets locally: the edge is the only AWS there is. */
+export function localAwsEnv(endpoint: string): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_REGION: 'us-east-1',
+    AWS_DEFAULT_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    // s3rver stores streamed uploads with their chunk framing otherwise (TOOLCHAIN.md).
+    AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+    AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+  };
+}
+
+/** `serverless offline --stage local` in a service folder; resolves once it prints "Server ready". */
+export function startOffline(
+  service: string,
+  dir: string,
+  endpoint: string,
+  options: { log?: (line: string) => void; timeoutMs?: number } = {},
+): Promise<OfflineProcess> {
+  const bin = path.join(REPO_ROOT, 'node_modules', '.bin', 'serverless');
+  const child = spawn(bin, ['offline', 'start', '--stage', STAGE], {
+    cwd: dir,
+    env: { ...process.env, ...localAwsEnv(endpoint), SLS_TELEMETRY_DISABLED: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      try {
+        process.kill(-child.pid!, 'SIGTERM');
+      } catch {
+        resolve();
+      }
+    });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => {
+      void stop();
+      reject(new Error(`serverless offline for ${service} was not ready in time:\n${output.slice(-2000)}`));
+    }, options.timeoutMs ?? 60_000);
+    const onData = (chunk: Buffer) => {
+      const text = chunk.toString();
+      output += text;
+      for (const line of text.split('\n')) if (line.trim()) options.log?.(`[${service}] ${line}`);
+      if (/Server ready/.test(text)) {
+        clearTimeout(timer);
+        resolve({ service, child, stop });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(
+        new Error(`serverless offline for ${service} exited with code ${code}:\n${output.slice(-2000)}`),
+      );
+    });
+  });
+}

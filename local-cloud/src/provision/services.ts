@@ -1,0 +1,94 @@
+import { execFile } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import YAML from 'yaml';
+import { REPO_ROOT, STAGE } from '../config';
+import type { CfnTemplate } from './template';
+
+const run = promisify(execFile);
+
+export interface ComposeService {
+  /** Key in serverless-compose.yml, e.g. 'payments'. */
+  key: string;
+  dir: string;
+}
+
+export interface PackagedService extends ComposeService {
+  /** The serverless `service:` name, e.g. 'payflow-payments'. */
+  name: string;
+  stack: string;
+  template: CfnTemplate;
+  /** True when the packaged template was reused because no source changed. */
+  reused: boolean;
+}
+
+export function composeServices(root = REPO_ROOT): ComposeService[] {
+  const compose = YAML.parse(fs.readFileSync(path.join(root, 'serverless-compose.yml'), 'utf8')) as {
+    services: Record<string, { path: string }>;
+  };
+  return Object.entries(compose.services).map(([key, service]) => ({
+    key,
+    dir: path.join(root, service.path),
+  }));
+}
+
+/** `osls package --stage local`, skipped when neither the service nor the shared library changed since. */
+export async function packageService(service: ComposeService, root = REPO_ROOT): Promise<PackagedService> {
+  const out = path.join(service.dir, '.serverless');
+  const marker = path.join(out, '.local-source-hash');
+  const hash = sourceHash([
+    service.dir,
+    path.join(root, 'shared', 'src'),
+    path.join(root, 'package-lock.json'),
+  ]);
+  const templateFile = path.join(out, 'cloudformation-template-update-stack.json');
+  const reused =
+    fs.existsSync(templateFile) && fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === hash;
+  if (!reused) {
+    const bin = path.join(root, 'node_modules', '.bin', 'serverless');
+    try {
+      await run(bin, ['package', '--stage', STAGE], {
+        cwd: service.dir,
+        timeout: 180_000,
+        maxBuffer: 16 * 1024 * 1024,
+      });
+    } catch (error) {
+      const e = error as { stdout?: string; stderr?: string; message: string };
+      throw new Error(
+        `Packaging ${service.key} (osls package --stage ${STAGE} in ${service.dir}) failed:\n${e.stderr || e.stdout || e.message}`,
+      );
+    }
+    fs.writeFileSync(marker, hash);
+  }
+  const state = JSON.parse(fs.readFileSync(path.join(out, 'serverless-state.json'), 'utf8')) as {
+    service: { service: string };
+  };
+  const name = state.service.service;
+  return {
+    ...service,
+    name,
+    stack: `${name}-${STAGE}`,
+    template: JSON.parse(fs.readFileSync(templateFile, 'utf8')) as CfnTemplate,
+    reused,
+  };
+}
+
+function sourceHash(paths: string[]): string {
+  const hash = crypto.createHash('sha256');
+  const visit = (p: string) => {
+    if (!fs.existsSync(p)) return;
+    const stat = fs.statSync(p);
+    if (stat.isDirectory()) {
+      for (const entry of fs.readdirSync(p).sort()) {
+        if (['node_modules', '.serverless', '.esbuild', 'test'].includes(entry)) continue;
+        visit(path.join(p, entry));
+      }
+    } else {
+      hash.update(p).update(fs.readFileSync(p));
+    }
+  };
+  paths.forEach(visit);
+  return hash.digest('hex');
+}
