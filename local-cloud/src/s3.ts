@@ -73,7 +73,11 @@ export class S3Emulator implements Emulator {
     const res = await forward(this.port, req, { path: bucketPath, headers });
     const operation = this.operation({ ...req, path: bucketPath });
     if (res.status < 300 && ['PutObject', 'CopyObject', 'CompleteMultipartUpload'].includes(operation)) {
-      this.track(this.notify(operation, bucketPath));
+      this.track(
+        this.notify(operation, bucketPath).catch((error: unknown) =>
+          console.error(`[local-cloud] s3 notification for ${bucketPath} failed:`, error),
+        ),
+      );
     }
     return res;
   }
@@ -122,9 +126,10 @@ export class S3Emulator implements Emulator {
       method: 'HEAD',
       path: bucketPath,
       query: new URLSearchParams(),
-      headers: { authorization: 'AWS4-HMAC-SHA256 Credential=S3RVER/20200101/us-east-1/s3/aws4_request' },
+      headers: {},
       body: Buffer.alloc(0),
     });
+    if (head.status !== 200) throw new Error(`HEAD ${bucketPath} answered ${head.status}`);
     const size = Number(head.headers?.['content-length'] ?? 0);
     const eTag = (head.headers?.etag ?? '').replace(/"/g, '');
     for (const target of targets) {
