@@ -1,0 +1,78 @@
+/** Input, InputPath and InputTransformer as "Amazon EventBridge input transformation" documents them. */
+import { renderTargetInput, type EventBridgeEvent } from '../../../src/eventbridge';
+
+const event: EventBridgeEvent = {
+  version: '0',
+  id: '7bf73129-1428-4cd3-a780-95db273d1602',
+  'detail-type': 'EC2 Instance State-change Notification',
+  source: 'aws.ec2',
+  account: '123456789012',
+  time: '2015-11-11T21:29:54Z',
+  region: 'us-east-1',
+  resources: ['arn:aws:ec2:us-east-1:123456789012:instance/i-abcd1111'],
+  detail: { 'instance-id': 'i-0123456789', state: 'RUNNING', count: 3, tags: { env: 'prod' } },
+};
+const rule = {
+  ruleArn: 'arn:aws:events:us-east-1:000000000000:rule/r1',
+  ruleName: 'r1',
+  ingestionTime: '2015-11-11T21:29:55Z',
+};
+const paths = { instance: '$.detail.instance-id', state: '$.detail.state' };
+const render = (InputTemplate: string, InputPathsMap: Record<string, string> = paths) =>
+  renderTargetInput({ InputTransformer: { InputPathsMap, InputTemplate } }, event, rule);
+
+describe('renderTargetInput', () => {
+  it('sends the whole event when no input is configured', () => {
+    expect(JSON.parse(renderTargetInput({}, event, rule))).toEqual(event);
+  });
+
+  it('sends Input verbatim and InputPath as the selected JSON', () => {
+    expect(renderTargetInput({ Input: '{"fixed":true}' }, event, rule)).toBe('{"fixed":true}');
+    expect(JSON.parse(renderTargetInput({ InputPath: '$.detail' }, event, rule))).toEqual(event.detail);
+    expect(JSON.parse(renderTargetInput({ InputPath: '$.resources[0]' }, event, rule))).toBe(
+      event.resources[0],
+    );
+  });
+
+  it('a string template gets the bare values', () => {
+    expect(render('<instance> is in state <state>')).toBe('i-0123456789 is in state RUNNING');
+    expect(render('<instance> is in state "<state>"')).toBe('i-0123456789 is in state "RUNNING"');
+  });
+
+  it('a JSON template quotes string values outside quotes and keeps numbers and objects as JSON', () => {
+    const out = render('{"instance": <instance>, "state": [9, <state>, true], "n": <n>, "tags": <tags>}', {
+      ...paths,
+      n: '$.detail.count',
+      tags: '$.detail.tags',
+    });
+    expect(JSON.parse(out)).toEqual({
+      instance: 'i-0123456789',
+      state: [9, 'RUNNING', true],
+      n: 3,
+      tags: { env: 'prod' },
+    });
+  });
+
+  it('a JSON template inserts values inside quotes as string content', () => {
+    const out = render('{"myInstance": <instance>, "myStatus": "<instance> is in state \\"<state>\\""}');
+    expect(JSON.parse(out)).toEqual({
+      myInstance: 'i-0123456789',
+      myStatus: 'i-0123456789 is in state "RUNNING"',
+    });
+  });
+
+  it('provides the predefined variables', () => {
+    const out = render(
+      '{"e": <aws.events.event>, "full": <aws.events.event.json>, "arn": <aws.events.rule-arn>, "name": "<aws.events.rule-name>", "at": <aws.events.event.ingestion-time>}',
+      {},
+    );
+    const { detail: _detail, ...withoutDetail } = event;
+    expect(JSON.parse(out)).toEqual({
+      e: withoutDetail,
+      full: event,
+      arn: rule.ruleArn,
+      name: 'r1',
+      at: rule.ingestionTime,
+    });
+  });
+});

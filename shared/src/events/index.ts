@@ -1,0 +1,7 @@
+export * from './common';
+export * from './contract';
+export * from './billing-ingest';
+export * from './payments';
+export * from './checkout';
+export * from './notification';
+export * from './registry';
