@@ -1,0 +1,1 @@
+export { StepFunctionsEmulator, type StepFunctionsOptions, type CreateStateMachineInput } from './emulator';
