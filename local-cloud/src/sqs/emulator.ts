@@ -1,0 +1,78 @@
+import {
+  AwsError,
+  jsonResponse,
+  jsonTarget,
+  parseJsonBody,
+  queryError,
+  queryParams,
+  queryResponse,
+  type AwsRequest,
+  type AwsResponse,
+  type Emulator,
+} from '../protocol';
+import { SqsApi } from './api';
+import { sqsError, sqsErrorResponse } from './errors';
+import { jsonToXml, queryToJson, SQS_XMLNS } from './query';
+import { QueueStore, type StoreOptions } from './store';
+
+export interface SqsEmulatorOptions extends StoreOptions {
+  /** Base of every QueueUrl, e.g. http://localhost:4566. */
+  endpoint: string;
+}
+
+/** Amazon SQS on the edge: JSON 1.0 (SDK v3) and the query protocol (AWS CLI v2 before 2.13). */
+export class SqsEmulator implements Emulator {
+  readonly signingName = 'sqs';
+  readonly store: QueueStore;
+  readonly api: SqsApi;
+
+  constructor(options: SqsEmulatorOptions) {
+    this.store = new QueueStore(options);
+    this.api = new SqsApi(this.store, options.endpoint.replace(/\/+$/, ''));
+  }
+
+  operation(req: AwsRequest): string {
+    if (isJson(req)) return jsonTarget(req);
+    return queryParams(req).get('Action') ?? 'Unknown';
+  }
+
+  async handle(req: AwsRequest): Promise<AwsResponse> {
+    if (isJson(req)) {
+      const output = await this.run(jsonTarget(req), parseJsonBody(req));
+      return jsonResponse(output, 'application/x-amz-json-1.0');
+    }
+    const { action, input } = queryToJson(queryParams(req));
+    try {
+      const output = await this.run(action, input);
+      return queryResponse(action, jsonToXml(action, output), SQS_XMLNS);
+    } catch (error) {
+      if (error instanceof AwsError) return this.queryErrorResponse(error);
+      throw error;
+    }
+  }
+
+  errorResponse(error: AwsError): AwsResponse {
+    return sqsErrorResponse(error);
+  }
+
+  async close(): Promise<void> {
+    this.store.close();
+  }
+
+  private run(action: string, input: Record<string, unknown>) {
+    const operation = this.api.operations[action];
+    if (!operation)
+      throw sqsError('InvalidAction', `The action ${action || '(none)'} is not valid for this endpoint.`);
+    return operation(input);
+  }
+
+  /** Query clients know errors by their query code, e.g. AWS.SimpleQueueService.NonExistentQueue. */
+  private queryErrorResponse(error: AwsError): AwsResponse {
+    const code = error.queryErrorCode?.split(';')[0] ?? error.code;
+    return queryError(new AwsError(code, error.message, error.status), SQS_XMLNS);
+  }
+}
+
+function isJson(req: AwsRequest): boolean {
+  return (req.headers['x-amz-target'] ?? '').startsWith('AmazonSQS.');
+}
