@@ -10,21 +10,6 @@ export const STAGE = 'local';
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const DATA_DIR = process.env.PAYFLOW_DATA_DIR ?? path.join(REPO_ROOT, '.local');
 
-/** serverless-offline Lambda invoke port of each service (serverless `service:` name). */
-export const LAMBDA_PORTS: Record<string, number> = {
-  'payflow-billing-ingest': 3101,
-  'payflow-payments': 3201,
-  'payflow-checkout': 3301,
-  'payflow-notification': 3401,
-};
-
-/** Ports of the emulators the edge router forwards to; they are internal, only :4566 is public. */
-export const INTERNAL_PORTS = {
-  dynamodb: 4567,
-  s3: 4568,
-  ses: 4569,
-};
-
 export function arn(service: string, resource: string, region = REGION): string {
   return `arn:aws:${service}:${region}:${ACCOUNT_ID}:${resource}`;
 }

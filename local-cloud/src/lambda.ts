@@ -1,6 +1,6 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { AwsError } from './protocol';
-import { LAMBDA_PORTS, STAGE } from './config';
+import { STAGE } from './config';
 
 /** A function run in this process, for tests of the emulators themselves. */
 export type InProcessFunction = (event: unknown) => Promise<unknown>;
@@ -12,11 +12,12 @@ export interface InvokeResult {
   functionError?: { errorType: string; errorMessage: string };
 }
 
-const servicePorts = new Map<string, number>(Object.entries(LAMBDA_PORTS));
+/** serverless `service:` name → its serverless-offline Lambda port, registered from each packaged service. */
+const servicePorts = new Map<string, number>();
 const inProcess = new Map<string, InProcessFunction>();
 const clients = new Map<number, LambdaClient>();
 
-/** Lets a test service (or a compose service not in config) be reached on its serverless-offline port. */
+/** Routes `<service>-<stage>-*` functions to that service's serverless-offline Lambda port. */
 export function registerLambdaService(service: string, port: number): void {
   servicePorts.set(service, port);
 }

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { REPO_ROOT, STAGE } from './config';
+import { canConnect } from './ports';
 
 export interface OfflineProcess {
   service: string;
@@ -22,12 +23,12 @@ export function localAwsEnv(endpoint: string): Record<string, string> {
   };
 }
 
-/** `serverless offline --stage local` in a service folder; resolves once it prints "Server ready". */
+/** `serverless offline --stage local` in a service folder; resolves once every port it serves accepts connections. */
 export function startOffline(
   service: string,
   dir: string,
   endpoint: string,
-  options: { log?: (line: string) => void; timeoutMs?: number } = {},
+  options: { ports: number[]; log?: (line: string) => void; timeoutMs?: number },
 ): Promise<OfflineProcess> {
   const bin = path.join(REPO_ROOT, 'node_modules', '.bin', 'serverless');
   const child = spawn(bin, ['offline', 'start', '--stage', STAGE], {
@@ -49,22 +50,30 @@ export function startOffline(
   return new Promise((resolve, reject) => {
     let output = '';
     const timer = setTimeout(() => {
+      clearInterval(poll);
       void stop();
       reject(new Error(`serverless offline for ${service} was not ready in time:\n${output.slice(-2000)}`));
     }, options.timeoutMs ?? 60_000);
+    let ready = false;
     const onData = (chunk: Buffer) => {
       const text = chunk.toString();
       output += text;
       for (const line of text.split('\n')) if (line.trim()) options.log?.(`[${service}] ${line}`);
-      if (/Server ready/.test(text)) {
+    };
+    const poll = setInterval(() => {
+      void Promise.all(options.ports.map((port) => canConnect(port))).then((open) => {
+        if (ready || !open.every(Boolean)) return;
+        ready = true;
+        clearInterval(poll);
         clearTimeout(timer);
         resolve({ service, child, stop });
-      }
-    };
+      });
+    }, 100);
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
     child.once('exit', (code) => {
       clearTimeout(timer);
+      clearInterval(poll);
       reject(
         new Error(`serverless offline for ${service} exited with code ${code}:\n${output.slice(-2000)}`),
       );

@@ -33,3 +33,15 @@ export async function assertPortsFree(ports: Record<string, number>): Promise<vo
     );
   }
 }
+
+/** A port nothing listens on right now, for emulators that sit behind the edge. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import YAML from 'yaml';
 import { REPO_ROOT, STAGE } from '../config';
 import type { CfnTemplate } from './template';
+import type { LocalWebsite } from '../website';
 
 const run = promisify(execFile);
 
@@ -20,6 +21,10 @@ export interface PackagedService extends ComposeService {
   name: string;
   stack: string;
   template: CfnTemplate;
+  /** serverless-offline ports from the service's `custom.serverless-offline`, when it has functions. */
+  offline?: { httpPort: number; lambdaPort: number };
+  /** A static site the service deploys to an S3 website bucket, served locally from a folder. */
+  website?: LocalWebsite;
   /** True when the packaged template was reused because no source changed. */
   reused: boolean;
 }
@@ -63,12 +68,28 @@ export async function packageService(service: ComposeService, root = REPO_ROOT):
     fs.writeFileSync(marker, hash);
   }
   const state = JSON.parse(fs.readFileSync(path.join(out, 'serverless-state.json'), 'utf8')) as {
-    service: { service: string };
+    service: {
+      service: string;
+      functions?: Record<string, unknown>;
+      custom?: {
+        'serverless-offline'?: { httpPort?: number; lambdaPort?: number };
+        localWebsite?: LocalWebsite;
+      };
+    };
   };
   const name = state.service.service;
+  const ports = state.service.custom?.['serverless-offline'];
+  const hasFunctions = Object.keys(state.service.functions ?? {}).length > 0;
+  if (hasFunctions && (!ports?.httpPort || !ports.lambdaPort)) {
+    throw new Error(
+      `${service.key}: set custom.serverless-offline.httpPort and lambdaPort in its serverless.yml (ports are listed in the README)`,
+    );
+  }
   return {
     ...service,
     name,
+    ...(state.service.custom?.localWebsite ? { website: state.service.custom.localWebsite } : {}),
+    ...(hasFunctions ? { offline: { httpPort: ports!.httpPort!, lambdaPort: ports!.lambdaPort! } } : {}),
     stack: `${name}-${STAGE}`,
     template: JSON.parse(fs.readFileSync(templateFile, 'utf8')) as CfnTemplate,
     reused,

@@ -1,14 +1,13 @@
 import type { AddressInfo } from 'node:net';
 import startSesServer from 'aws-ses-v2-local';
-import { INTERNAL_PORTS } from '../config';
 import { SesEmulator } from './emulator';
 
 /**
- * Starts aws-ses-v2-local in this process on 127.0.0.1 (INTERNAL_PORTS.ses unless a port is given; 0 picks one).
+ * Starts aws-ses-v2-local in this process on 127.0.0.1 (port 0 picks a free one).
  * Its store is module-wide: every SesEmulator in one process shares the same sent emails.
  */
 export async function startSes(options: { port?: number } = {}): Promise<SesEmulator> {
-  const port = options.port ?? INTERNAL_PORTS.ses;
+  const port = options.port ?? 0;
   const server = await startSesServer({ host: '127.0.0.1', port });
   // Express 5 hands a listen error to the callback, so a busy port resolves with a server that is not listening.
   if (!server.listening) {

@@ -1,0 +1,201 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { DATA_DIR, EDGE_PORT } from './config';
+import { DynamoDbEmulator } from './dynamodb';
+import { EventBridgeEmulator } from './eventbridge';
+import { EventSourceMappings } from './event-source-mappings';
+import { registerLambdaService } from './lambda';
+import { startOffline, type OfflineProcess } from './offline';
+import { registerOutboxRoutes } from './outbox';
+import { assertPortsFree, freePort } from './ports';
+import {
+  composeServices,
+  packageService,
+  type ComposeService,
+  type PackagedService,
+} from './provision/services';
+import { provisionTemplate, type ProvisionReport } from './provision/provision';
+import { localJson, startEdge, type Edge } from './router';
+import { S3Emulator } from './s3';
+import { startSes } from './ses';
+import { SnsEmulator } from './sns';
+import { SqsEmulator } from './sqs';
+import { StepFunctionsEmulator } from './stepfunctions';
+import { startWebsite } from './website';
+
+export interface LocalCloudOptions {
+  /** Start from empty tables and buckets. */
+  fresh?: boolean;
+  /** Run each service under serverless-offline (false for tests of the emulators alone). */
+  offline?: boolean;
+  /** Where DynamoDB and S3 keep data; tests use a throw-away folder. */
+  dataDir?: string;
+  /** The edge port; 0 picks a free one (tests). */
+  port?: number;
+  /** Services to package and provision; default: every service in serverless-compose.yml. */
+  services?: ComposeService[];
+  /** Multiplies Wait state durations (0 makes them instant; tests only). */
+  waitTimeScale?: number;
+  log?: (line: string) => void;
+}
+
+export interface LocalCloud {
+  endpoint: string;
+  edge: Edge;
+  services: PackagedService[];
+  reports: ProvisionReport[];
+  /** URLs of the services' static sites (the billing page). */
+  websites: string[];
+  emulators: {
+    dynamodb: DynamoDbEmulator;
+    s3: S3Emulator;
+    sqs: SqsEmulator;
+    sns: SnsEmulator;
+    events: EventBridgeEmulator;
+    states: StepFunctionsEmulator;
+    eventSourceMappings: EventSourceMappings;
+  };
+  stop(): Promise<void>;
+}
+
+/** Starts every emulator behind :4566, provisions every compose service's template, then serverless-offline. */
+export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
+  const log = options.log ?? (() => undefined);
+  const dataDir = options.dataDir ?? DATA_DIR;
+  const offline = options.offline ?? true;
+  const port = options.port ?? EDGE_PORT;
+  if (port !== 0) await assertPortsFree({ 'AWS endpoint': port });
+  if (options.fresh) fs.rmSync(dataDir, { recursive: true, force: true });
+  fs.mkdirSync(dataDir, { recursive: true });
+
+  const stoppers: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const stopOne of stoppers.reverse()) await stopOne().catch(() => undefined);
+  };
+  try {
+    const packaging = Promise.all(
+      (options.services ?? composeServices()).map((service) => packageService(service)),
+    );
+    const edge = await startEdge({ port });
+    stoppers.push(() => edge.close());
+    let ready = false;
+    edge.route('GET', '/_local/health', () =>
+      localJson(ready ? 200 : 503, { status: ready ? 'ready' : 'starting' }),
+    );
+
+    const [dynamodb, s3, ses] = await Promise.all([
+      DynamoDbEmulator.start({ port: await freePort(), dataDir: path.join(dataDir, 'dynamodb') }),
+      S3Emulator.start({ port: await freePort(), dataDir: path.join(dataDir, 's3') }),
+      startSes({ port: 0 }),
+    ]);
+    const sqs = new SqsEmulator({ endpoint: edge.endpoint });
+    const sns = new SnsEmulator({ endpoint: edge.endpoint });
+    const events = new EventBridgeEmulator({ endpoint: edge.endpoint });
+    const states = new StepFunctionsEmulator({
+      endpoint: edge.endpoint,
+      waitTimeScale: options.waitTimeScale,
+    });
+    const eventSourceMappings = new EventSourceMappings(sqs);
+    stoppers.push(() => eventSourceMappings.close());
+    for (const emulator of [dynamodb, s3, ses, sqs, sns, events, states]) edge.add(emulator);
+    registerOutboxRoutes(edge, { sns, ses });
+    const functionLogs: string[] = [];
+    registerInspectionRoutes(edge, events, functionLogs);
+    log(`AWS endpoint ${edge.endpoint} (DynamoDB Local, s3rver, SES, SQS, SNS, EventBridge, Step Functions)`);
+
+    const services = await packaging;
+    for (const service of services)
+      if (service.offline) registerLambdaService(service.name, service.offline.lambdaPort);
+    if (offline) await assertPortsFree(offlinePorts(services));
+    const reports: ProvisionReport[] = [];
+    for (const service of services) {
+      const report = await provisionTemplate(service.stack, service.template, {
+        endpoint: edge.endpoint,
+        s3,
+        eventSourceMappings,
+      });
+      reports.push(report);
+      log(describeReport(report, service.reused));
+    }
+
+    if (offline) {
+      const withFunctions = services.filter((s) => s.offline);
+      const processes: OfflineProcess[] = await Promise.all(
+        withFunctions.map((s) =>
+          startOffline(s.key, s.dir, edge.endpoint, {
+            ports: servedPorts(s),
+            log: (line) => {
+              functionLogs.push(line);
+              if (functionLogs.length > 50_000) functionLogs.splice(0, 10_000);
+              log(line);
+            },
+          }),
+        ),
+      );
+      for (const p of processes) stoppers.push(() => p.stop());
+    }
+    const websites: string[] = [];
+    if (offline) {
+      for (const service of services.filter((s) => s.website)) {
+        const site = await startWebsite(service.dir, service.website!);
+        stoppers.push(() => site.close());
+        websites.push(site.url);
+      }
+    }
+    ready = true;
+
+    return {
+      endpoint: edge.endpoint,
+      edge,
+      services,
+      reports,
+      websites,
+      emulators: { dynamodb, s3, sqs, sns, events, states, eventSourceMappings },
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** What a test or a person inspects: every event the audit rule logged, and what the functions printed. */
+function registerInspectionRoutes(edge: Edge, events: EventBridgeEmulator, functionLogs: string[]): void {
+  edge.route('GET', '/_local/events', () =>
+    localJson(
+      200,
+      events.logs.map((record) => JSON.parse(record.message)),
+    ),
+  );
+  edge.route('GET', '/_local/logs', () => ({
+    status: 200,
+    headers: { 'content-type': 'text/plain; charset=utf-8' },
+    body: functionLogs.join('\n'),
+  }));
+}
+
+/** serverless-offline opens its HTTP port only for services with HTTP events. */
+function servedPorts(service: PackagedService): number[] {
+  const http = Object.values(service.template.Resources).some((r) => r.Type.startsWith('AWS::ApiGateway'));
+  return http ? [service.offline!.lambdaPort, service.offline!.httpPort] : [service.offline!.lambdaPort];
+}
+
+function offlinePorts(services: PackagedService[]): Record<string, number> {
+  const ports: Record<string, number> = {};
+  for (const { key, offline } of services) {
+    if (!offline) continue;
+    ports[`${key} HTTP`] = offline.httpPort;
+    ports[`${key} Lambda`] = offline.lambdaPort;
+  }
+  return ports;
+}
+
+function describeReport(report: ProvisionReport, reused: boolean): string {
+  const skipped = new Map<string, string>();
+  for (const s of report.skipped) skipped.set(s.type, s.why);
+  const lines = [
+    `${report.stack}: ${report.created.length} resources${reused ? ' (package unchanged, reused)' : ''}`,
+    ...[...skipped].map(([type, why]) => `  skipped ${type}: ${why}`),
+  ];
+  return lines.join('\n');
+}

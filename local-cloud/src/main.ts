@@ -1,0 +1,64 @@
+/* `npm start`: all of Payflow on this machine. Ctrl-C stops every process it started. */
+import { execFileSync } from 'node:child_process';
+import { ENDPOINT } from './config';
+import { startLocalCloud } from './index';
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const fresh = process.argv.includes('--fresh');
+  const verbose = process.argv.includes('--verbose');
+  assertJava();
+  console.log(`Starting Payflow locally${fresh ? ' from empty data' : ''}...`);
+  const cloud = await startLocalCloud({
+    fresh,
+    log: (line) => {
+      // serverless-offline is chatty; its request lines are shown only with --verbose.
+      if (verbose || !line.startsWith('[')) console.log(line);
+    },
+  });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping Payflow...`);
+    await cloud.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  const rows: Array<[string, string]> = [
+    ['AWS endpoint (every service)', ENDPOINT],
+    ['Health', `${ENDPOINT}/_local/health`],
+    ['Emails sent (SES outbox)', `${ENDPOINT}/_local/emails`],
+    ['SMS sent (SNS outbox)', `${ENDPOINT}/_local/sms`],
+    ['Fault switch', `POST ${ENDPOINT}/_local/faults`],
+  ];
+  for (const service of cloud.services) {
+    if (!service.offline) continue;
+    rows.push([`${service.key} HTTP API`, `http://localhost:${service.offline.httpPort}`]);
+    rows.push([`${service.key} Lambda invoke`, `http://localhost:${service.offline.lambdaPort}`]);
+  }
+  for (const url of cloud.websites) rows.push(['Billing web page', url]);
+  const width = Math.max(...rows.map(([k]) => k.length));
+  console.log('');
+  for (const [what, where] of rows) console.log(`  ${what.padEnd(width)}  ${where}`);
+  console.log('');
+  console.log(`Payflow is ready (${((Date.now() - started) / 1000).toFixed(1)} s). Ctrl-C stops it.`);
+}
+
+function assertJava(): void {
+  try {
+    execFileSync('java', ['-version'], { stdio: 'ignore' });
+  } catch {
+    throw new Error(
+      'Java 17 or newer is needed for DynamoDB Local: install it (Debian: apt-get install openjdk-17-jre-headless), or run `npm run setup`.',
+    );
+  }
+}
+
+main().catch((error: Error) => {
+  console.error(`\nPayflow could not start: ${error.message}`);
+  process.exit(1);
+});
