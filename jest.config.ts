@@ -20,13 +20,17 @@ const common: Config = {
 };
 
 const config: Config = {
+  // A global option (projects cannot set it): integration tests wait on real emulators and serverless-offline.
+  testTimeout: 120_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/**/test/unit/**/*.test.ts'] },
     {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/**/test/integration/**/*.test.ts'],
-      testTimeout: 120_000,
+      // The whole local cloud on :4566 for every integration test, started once (reused if `npm start` runs).
+      globalSetup: '<rootDir>/local-cloud/test/global-setup.ts',
+      globalTeardown: '<rootDir>/local-cloud/test/global-teardown.ts',
     },
   ],
 };

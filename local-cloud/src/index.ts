@@ -187,6 +187,7 @@ function offlinePorts(services: PackagedService[]): Record<string, number> {
     ports[`${key} HTTP`] = offline.httpPort;
     ports[`${key} Lambda`] = offline.lambdaPort;
   }
+  for (const { key, website } of services) if (website) ports[`${key} web page`] = website.port;
   return ports;
 }
 

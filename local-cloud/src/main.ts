@@ -33,6 +33,8 @@ async function main(): Promise<void> {
     ['Health', `${ENDPOINT}/_local/health`],
     ['Emails sent (SES outbox)', `${ENDPOINT}/_local/emails`],
     ['SMS sent (SNS outbox)', `${ENDPOINT}/_local/sms`],
+    ['Events put on the bus (audit log)', `${ENDPOINT}/_local/events`],
+    ['Function output', `${ENDPOINT}/_local/logs`],
     ['Fault switch', `POST ${ENDPOINT}/_local/faults`],
   ];
   for (const service of cloud.services) {

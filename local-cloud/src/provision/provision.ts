@@ -50,7 +50,8 @@ const SKIPPED: Record<string, string> = {
   'AWS::Lambda::Function': 'served by serverless-offline on the service Lambda port',
   'AWS::Lambda::Version': 'served by serverless-offline',
   'AWS::Lambda::Permission': 'IAM is not enforced locally',
-  'AWS::Logs::LogGroup': 'Lambda logs go to the terminal locally',
+  'AWS::Logs::LogGroup':
+    'not created; events a rule sends to a log group are at GET /_local/events, function output at /_local/logs',
   'AWS::Logs::ResourcePolicy': 'IAM is not enforced locally',
   'AWS::S3::BucketPolicy': 'IAM is not enforced locally',
   'AWS::SQS::QueuePolicy': 'IAM is not enforced locally',
@@ -116,7 +117,11 @@ export async function provisionTemplate(
     sfn: new SFNClient(clientConfig),
   };
 
-  const resources = Object.entries(template.Resources).sort(([, a], [, b]) => rank(a.Type) - rank(b.Type));
+  // A dead-letter queue must exist before the queue whose redrive policy names it.
+  const redrives = (r: CfnResource) => Number(r.Properties?.RedrivePolicy !== undefined);
+  const resources = Object.entries(template.Resources).sort(
+    ([, a], [, b]) => rank(a.Type) - rank(b.Type) || redrives(a) - redrives(b),
+  );
   for (const [logicalId, resource] of resources) {
     if (logicalId === 'ServerlessDeploymentBucket' || logicalId === 'ServerlessDeploymentBucketPolicy')
       continue;

@@ -160,6 +160,14 @@ async function callService(
     input.MessageBody = JSON.stringify(input.MessageBody);
   if (service === 'sns' && input.Message !== undefined && typeof input.Message !== 'string')
     input.Message = JSON.stringify(input.Message);
+  // ...and each PutEvents entry's JSON Detail.
+  if (service === 'events' && Array.isArray(input.Entries)) {
+    input.Entries = (input.Entries as Array<Record<string, unknown>>).map((entry) =>
+      entry.Detail === undefined || typeof entry.Detail === 'string'
+        ? entry
+        : { ...entry, Detail: JSON.stringify(entry.Detail) },
+    );
+  }
   let output: unknown;
   try {
     output = await callAws(service, action, input);
