@@ -8,7 +8,7 @@ import { DATA_DIR, ENDPOINT } from '../src/config';
 import { startLocalCloud, type LocalCloud } from '../src';
 
 declare global {
-  var payflowLocalCloud: LocalCloud | undefined; // eslint-disable-line no-var
+  var payflowLocalCloud: LocalCloud | undefined;
 }
 
 export default async function globalSetup(): Promise<void> {
