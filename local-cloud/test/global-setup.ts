@@ -1,32 +1,46 @@
 /**
- * Jest globalSetup of the integration project: the whole local cloud on :4566, as `npm start` runs it,
- * from empty data. An already running `npm start` is reused (and left running).
+ * Jest globalSetup of the integration project: the whole local cloud, as `npm start` runs it, from empty data.
+ * A running `npm start` is reused (and left running). While developing one service,
+ * `PAYFLOW_TEST_SERVICES=payments PAYFLOW_EDGE_PORT=4600 npx jest services/payments` starts only that service
+ * (and the bus) on another edge port, so several people can test on one machine.
+ * The workers inherit AWS_ENDPOINT_URL and the rest of the local AWS environment from here.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { DATA_DIR, ENDPOINT } from '../src/config';
+import { DATA_DIR, ENDPOINT, EDGE_PORT } from '../src/config';
 import { startLocalCloud, type LocalCloud } from '../src';
+import { localAwsEnv } from '../src/offline';
+import { composeServices } from '../src/provision/services';
 
 declare global {
   var payflowLocalCloud: LocalCloud | undefined;
 }
 
 export default async function globalSetup(): Promise<void> {
-  if (await healthy()) {
+  const only = process.env.PAYFLOW_TEST_SERVICES?.split(',').map((s) => s.trim());
+  if (!only && (await healthy())) {
     console.log(`\nUsing the local cloud already running at ${ENDPOINT}`);
+    Object.assign(process.env, localAwsEnv(ENDPOINT));
     return;
   }
-  const dataDir = path.join(DATA_DIR, 'test');
+  const dataDir = path.join(DATA_DIR, `test-${EDGE_PORT}`);
   fs.mkdirSync(dataDir, { recursive: true });
   const logFile = path.join(dataDir, 'local-cloud.log');
   const log = fs.createWriteStream(logFile);
   const started = Date.now();
-  globalThis.payflowLocalCloud = await startLocalCloud({
+  const services = composeServices().filter((s) => !only || s.key === 'event-bus' || only.includes(s.key));
+  const cloud = await startLocalCloud({
     fresh: true,
+    port: EDGE_PORT,
+    services,
     dataDir: path.join(dataDir, 'data'),
     log: (line) => log.write(`${line}\n`),
   });
-  console.log(`\nLocal cloud started for the tests in ${Date.now() - started} ms (log: ${logFile})`);
+  globalThis.payflowLocalCloud = cloud;
+  Object.assign(process.env, localAwsEnv(cloud.endpoint));
+  console.log(
+    `\nLocal cloud (${services.map((s) => s.key).join(', ')}) started for the tests at ${cloud.endpoint} in ${Date.now() - started} ms (log: ${logFile})`,
+  );
 }
 
 async function healthy(): Promise<boolean> {
