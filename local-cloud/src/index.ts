@@ -15,6 +15,7 @@ import {
   type PackagedService,
 } from './provision/services';
 import { provisionTemplate, type ProvisionReport } from './provision/provision';
+import { seedTables } from './provision/seed';
 import { localJson, startEdge, type Edge } from './router';
 import { S3Emulator } from './s3';
 import { startSes } from './ses';
@@ -116,6 +117,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       });
       reports.push(report);
       log(describeReport(report, service.reused));
+      if (service.seeds) log(`  seeded ${await seedTables(edge.endpoint, service.dir, service.seeds)} items`);
     }
 
     if (offline) {

@@ -10,6 +10,12 @@ import type { LocalWebsite } from '../website';
 
 const run = promisify(execFile);
 
+/** `custom.localSeed` entry: a table name and a JSON file (an array of plain items) relative to the service. */
+export interface LocalSeed {
+  table: string;
+  file: string;
+}
+
 export interface ComposeService {
   /** Key in serverless-compose.yml, e.g. 'payments'. */
   key: string;
@@ -23,6 +29,8 @@ export interface PackagedService extends ComposeService {
   template: CfnTemplate;
   /** serverless-offline ports from the service's `custom.serverless-offline`, when it has functions. */
   offline?: { httpPort: number; lambdaPort: number };
+  /** Items the local cloud writes into a table after creating it (`custom.localSeed`), e.g. demo inventory. */
+  seeds?: LocalSeed[];
   /** A static site the service deploys to an S3 website bucket, served locally from a folder. */
   website?: LocalWebsite;
   /** True when the packaged template was reused because no source changed. */
@@ -74,6 +82,7 @@ export async function packageService(service: ComposeService, root = REPO_ROOT):
       custom?: {
         'serverless-offline'?: { httpPort?: number; lambdaPort?: number };
         localWebsite?: LocalWebsite;
+        localSeed?: LocalSeed[];
       };
     };
   };
@@ -88,6 +97,7 @@ export async function packageService(service: ComposeService, root = REPO_ROOT):
   return {
     ...service,
     name,
+    ...(state.service.custom?.localSeed ? { seeds: state.service.custom.localSeed } : {}),
     ...(state.service.custom?.localWebsite ? { website: state.service.custom.localWebsite } : {}),
     ...(hasFunctions ? { offline: { httpPort: ports!.httpPort!, lambdaPort: ports!.lambdaPort! } } : {}),
     stack: `${name}-${STAGE}`,
