@@ -37,6 +37,8 @@ export class DynamoDbEmulator implements Emulator {
     );
     child.once('error', () => undefined);
     child.stdout?.resume();
+    // If this process dies without stop(), Java must not outlive it.
+    process.once('exit', () => child.kill('SIGKILL'));
     await Promise.race([waitForPort(options.port, 30_000), exited]);
     return new DynamoDbEmulator(child, options.port);
   }

@@ -37,6 +37,14 @@ export function startOffline(
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
+  // If this process dies without stop(), serverless-offline and its workers must not outlive it.
+  process.once('exit', () => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  });
   const stop = () =>
     new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
