@@ -1,0 +1,59 @@
+import { currencyDecimals, normaliseCardNumber, type Money } from '@payflow/shared';
+import type { BankOutcome, BankProvider, ChargeRequest } from './bank';
+
+/** Test cards the simulator always declines, whatever the amount (listed in the README). */
+export const DECLINING_TEST_CARDS: Readonly<
+  Record<string, { code: 'CARD_DECLINED' | 'INSUFFICIENT_FUNDS'; reason: string }>
+> = {
+  '4000000000000002': { code: 'CARD_DECLINED', reason: 'The card was declined by its issuer.' },
+  '4000000000009995': { code: 'INSUFFICIENT_FUNDS', reason: 'The card has insufficient funds.' },
+  '4000000000000069': { code: 'CARD_DECLINED', reason: 'The issuer reports the card as expired.' },
+  '4000000000000127': { code: 'CARD_DECLINED', reason: 'The issuer rejected the security code.' },
+};
+
+/** True when `money` is exactly `major` whole units of its currency (1.00 EUR, 1 JPY). */
+function isMajorAmount(money: Money, major: number): boolean {
+  return money.amount === major * 10 ** currencyDecimals(money.currency);
+}
+
+export interface BankSimulatorOptions {
+  /** The provider credential; the simulator only checks that one was configured. */
+  apiKey: string;
+}
+
+/**
+ * The simulated bank of the payment-gateway write-up: 1.00 declined, 2.00 insufficient funds,
+ * 24.00 pending the first time and accepted when asked again, anything else accepted.
+ */
+export function createBankSimulator({ apiKey }: BankSimulatorOptions): BankProvider {
+  if (!apiKey)
+    throw new Error('Bank simulator: no API key configured (BANK_API_KEY or BANK_API_KEY_PARAMETER)');
+  return {
+    async charge({ paymentId, amount, card }: ChargeRequest): Promise<BankOutcome> {
+      const providerReference = `sim-${paymentId}`;
+      const testCard = DECLINING_TEST_CARDS[normaliseCardNumber(card.number)];
+      if (testCard) return { status: 'DECLINED', providerReference, ...testCard };
+      if (isMajorAmount(amount, 1)) {
+        return {
+          status: 'DECLINED',
+          providerReference,
+          code: 'DECLINED',
+          reason: 'The bank declined the payment.',
+        };
+      }
+      if (isMajorAmount(amount, 2)) {
+        return {
+          status: 'DECLINED',
+          providerReference,
+          code: 'INSUFFICIENT_FUNDS',
+          reason: 'The card has insufficient funds.',
+        };
+      }
+      if (isMajorAmount(amount, 24)) return { status: 'PENDING', providerReference };
+      return { status: 'ACCEPTED', providerReference };
+    },
+    async confirmPending({ providerReference }): Promise<BankOutcome> {
+      return { status: 'ACCEPTED', providerReference };
+    },
+  };
+}

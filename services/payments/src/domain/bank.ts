@@ -1,0 +1,28 @@
+import type { CardInput, MaskedCard, Money } from '@payflow/shared';
+
+/** What the bank said about one charge. `providerReference` is the bank's id for it. */
+export type BankOutcome =
+  | { status: 'ACCEPTED'; providerReference: string }
+  | { status: 'PENDING'; providerReference: string }
+  | { status: 'DECLINED'; providerReference: string; code: BankDeclineCode; reason: string };
+
+export type BankDeclineCode = 'DECLINED' | 'INSUFFICIENT_FUNDS' | 'CARD_DECLINED';
+
+export interface ChargeRequest {
+  /** Our payment id; a real provider uses it as its idempotency key, so a resumed charge is not taken twice. */
+  paymentId: string;
+  amount: Money;
+  /** The full card, in memory only for the length of this call. */
+  card: CardInput;
+}
+
+/** The port every bank adapter implements (the simulator locally, a card processor on AWS). */
+export interface BankProvider {
+  charge(request: ChargeRequest): Promise<BankOutcome>;
+  /** Asks again about a charge the bank left pending. */
+  confirmPending(pending: {
+    providerReference: string;
+    amount: Money;
+    card: MaskedCard;
+  }): Promise<BankOutcome>;
+}

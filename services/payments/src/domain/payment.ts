@@ -1,0 +1,147 @@
+import { createHash } from 'node:crypto';
+import {
+  createCardInputSchema,
+  IdentifierSchema,
+  MoneySchema,
+  NotificationChoiceSchema,
+  type MaskedCard,
+  type Money,
+  type NotificationChoice,
+} from '@payflow/shared';
+import { z } from 'zod';
+
+/**
+ * PROCESSING: the amount is held on the invoice or session while the bank is asked.
+ * PENDING: the bank has not decided; paying the same amount again asks it again.
+ * SUPERSEDED: a pending payment that a later attempt completed.
+ */
+export const paymentStatuses = ['PROCESSING', 'SUCCEEDED', 'FAILED', 'PENDING', 'SUPERSEDED'] as const;
+export type PaymentStatus = (typeof paymentStatuses)[number];
+
+/** What a payment pays: an invoice, or a payment session for an order. */
+export type PaymentSubject =
+  | { kind: 'invoice'; invoiceId: string; customerId: string }
+  | { kind: 'session'; sessionId: string; orderId: string; merchantId?: string; customerId?: string };
+
+export function subjectKey(subject: PaymentSubject): string {
+  return subject.kind === 'invoice' ? `invoice#${subject.invoiceId}` : `session#${subject.sessionId}`;
+}
+
+/** A payment as stored and returned: never more of the card than brand and last four digits. */
+export interface Payment {
+  paymentId: string;
+  status: PaymentStatus;
+  subject: PaymentSubject;
+  amount: Money;
+  card: MaskedCard;
+  notification: NotificationChoice;
+  reason?: string;
+  failureCode?: string;
+  providerReference?: string;
+  /** The pending payment this one completed. */
+  supersedes?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const PositiveMoneySchema = MoneySchema.refine((money) => money.amount > 0, {
+  error: 'amount must be more than zero',
+  path: ['amount'],
+});
+
+export const cardInput = (now?: () => Date) => createCardInputSchema(now ? { now } : {});
+
+export function payInvoiceBodySchema(now?: () => Date) {
+  return z.strictObject({
+    amount: PositiveMoneySchema,
+    card: cardInput(now),
+    notification: NotificationChoiceSchema,
+  });
+}
+export type PayInvoiceBody = z.output<ReturnType<typeof payInvoiceBodySchema>>;
+
+export function paySessionBodySchema(now?: () => Date) {
+  return z.strictObject({
+    card: cardInput(now),
+    /** Required when the session was created without one. */
+    notification: NotificationChoiceSchema.optional(),
+  });
+}
+export type PaySessionBody = z.output<ReturnType<typeof paySessionBodySchema>>;
+
+/** Idempotency keys as clients send them (a UUID is typical); bounded so they cannot bloat a table. */
+export const IdempotencyKeySchema = z
+  .string({
+    error: 'Idempotency-Key header is required: send a unique value (e.g. a UUID) per payment attempt',
+  })
+  .trim()
+  .min(8, { error: 'Idempotency-Key must be at least 8 characters (e.g. a UUID)' })
+  .max(128, { error: 'Idempotency-Key must be at most 128 characters' })
+  .regex(/^[\w.:\-]+$/, { error: 'Idempotency-Key may contain only letters, digits and _ . : -' });
+
+export const PaymentIdSchema = IdentifierSchema;
+
+/**
+ * One fingerprint per request: the route and the body. A hash is all that is kept, so the card number never
+ * reaches the idempotency table; the same key with another fingerprint is refused.
+ */
+export function requestFingerprint(route: string, body: unknown): string {
+  return createHash('sha256').update(route).update('\n').update(JSON.stringify(body)).digest('hex');
+}
+
+/**
+ * The payment id follows from the idempotency key and the request, so a retry after a crash or a failed
+ * publish finds the payment it already started instead of charging twice.
+ */
+export function paymentIdFor(scope: string, idempotencyKey: string, fingerprint: string): string {
+  const digest = createHash('sha256').update(`${scope}\n${idempotencyKey}\n${fingerprint}`).digest('hex');
+  return `pay_${digest.slice(0, 32)}`;
+}
+
+/** A stable UUID for an event about one thing, so a republished event has the same id and consumers dedupe it. */
+export function stableEventId(...parts: string[]): string {
+  const hex = createHash('sha256').update(parts.join('\n')).digest('hex');
+  const variant = ((parseInt(hex[16] as string, 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+export interface PaymentView {
+  paymentId: string;
+  status: PaymentStatus;
+  invoiceId?: string;
+  sessionId?: string;
+  orderId?: string;
+  customerId?: string;
+  amount: Money;
+  card: MaskedCard;
+  reason?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function paymentView(payment: Payment): PaymentView {
+  const { subject } = payment;
+  return {
+    paymentId: payment.paymentId,
+    status: payment.status,
+    ...(subject.kind === 'invoice'
+      ? { invoiceId: subject.invoiceId, customerId: subject.customerId }
+      : {
+          sessionId: subject.sessionId,
+          orderId: subject.orderId,
+          ...(subject.customerId ? { customerId: subject.customerId } : {}),
+        }),
+    amount: payment.amount,
+    card: payment.card,
+    ...(payment.reason ? { reason: payment.reason } : {}),
+    createdAt: payment.createdAt,
+    updatedAt: payment.updatedAt,
+  };
+}
+
+/** HTTP status of a finished payment attempt: created, accepted-but-pending, or payment required (declined). */
+export function paymentHttpStatus(status: PaymentStatus): number {
+  if (status === 'SUCCEEDED') return 201;
+  if (status === 'FAILED') return 402;
+  return 202;
+}

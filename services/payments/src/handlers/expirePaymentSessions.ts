@@ -1,0 +1,48 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { withCorrelationId } from '@payflow/shared';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { ExpiryCheckSchema } from '../adapters/expiry-queue';
+import { isPastDeadline } from '../domain/session';
+import { logger, services } from '../wiring';
+
+/** How long to look again when a payment is in flight at the deadline (it may still fail and free the session). */
+const IN_FLIGHT_RECHECK_SECONDS = 60;
+
+const processor = new BatchProcessor(EventType.SQS);
+
+async function checkSession(record: SQSRecord): Promise<void> {
+  const check = ExpiryCheckSchema.parse(JSON.parse(record.body));
+  const { sessions, events, expiryQueue } = services();
+  const now = new Date();
+  const session = await sessions.get(check.sessionId);
+  if (!session) return; // TTL already removed it: nobody can pay it and nobody is told twice.
+  withCorrelationId(logger, session.correlationId);
+  if (session.status === 'CREATED' && !isPastDeadline(session, now)) {
+    await expiryQueue.schedule({ sessionId: session.sessionId, payBefore: session.payBefore }, now);
+    return;
+  }
+  if (session.status === 'PROCESSING') {
+    await expiryQueue.schedule(check, now, IN_FLIGHT_RECHECK_SECONDS);
+    return;
+  }
+  const expired = await sessions.markExpired(session.sessionId, now);
+  if (!expired) return; // paid, or already expired and published
+  if (expired.notification) {
+    await events.sessionExpired(
+      { ...expired, notification: expired.notification },
+      new Date(expired.payBefore),
+    );
+  } else {
+    // The event contract needs someone to notify; a session created without a choice had no waiting caller.
+    logger.warn('Payment session expired without a notification choice; no event published', {
+      sessionId: expired.sessionId,
+      orderId: expired.orderId,
+    });
+  }
+  await sessions.markExpiryPublished(expired.sessionId, now);
+  logger.info('Payment session expired', { sessionId: expired.sessionId, orderId: expired.orderId });
+}
+
+/** SQS consumer of delayed "is this session due?" checks; failures are reported per message. */
+export const handler = async (event: SQSEvent, context: Context) =>
+  processPartialResponse(event, checkSession, processor, { context });

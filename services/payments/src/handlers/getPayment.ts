@@ -1,0 +1,15 @@
+import { httpHandler, IdentifierSchema, NotFoundError, withCorrelationId } from '@payflow/shared';
+import { z } from 'zod';
+import { paymentView } from '../domain/payment';
+import { correlationIdOf, logger, services } from '../wiring';
+
+/** GET /payments/{paymentId} */
+export const handler = httpHandler(
+  { path: z.strictObject({ paymentId: IdentifierSchema }), logger },
+  async ({ path, headers, context }) => {
+    withCorrelationId(logger, correlationIdOf(headers, context.awsRequestId));
+    const payment = await services().payments.get(path.paymentId);
+    if (!payment) throw new NotFoundError(`Payment ${path.paymentId} was not found`);
+    return paymentView(payment);
+  },
+);

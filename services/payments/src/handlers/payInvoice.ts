@@ -1,0 +1,82 @@
+import {
+  httpHandler,
+  IdentifierSchema,
+  NotFoundError,
+  withCorrelationId,
+  type HttpResult,
+} from '@payflow/shared';
+import type { Context } from 'aws-lambda';
+import { z } from 'zod';
+import { createInvoiceTarget } from '../adapters/invoices';
+import { invoiceView } from '../domain/invoice';
+import { processPayment } from '../domain/pay';
+import {
+  payInvoiceBodySchema,
+  paymentHttpStatus,
+  paymentIdFor,
+  paymentView,
+  requestFingerprint,
+  type PayInvoiceBody,
+} from '../domain/payment';
+import { correlationIdOf, logger, paymentDependencies, services } from '../wiring';
+import { idempotentRoute, readIdempotencyKey, type IdempotentRequest } from './idempotency';
+
+interface PayInvoiceInput {
+  invoiceId: string;
+  body: PayInvoiceBody;
+  correlationId: string;
+}
+
+async function payInvoice({
+  idempotencyKey,
+  fingerprint,
+  input,
+}: IdempotentRequest<PayInvoiceInput>): Promise<HttpResult> {
+  const { config, readInvoice } = services();
+  const account = await readInvoice(input.invoiceId);
+  if (!account)
+    throw new NotFoundError(`Invoice ${input.invoiceId} was not found: check the invoice id on your bill`);
+  const target = createInvoiceTarget(config, input.invoiceId, readInvoice, account);
+  const payment = await processPayment(
+    target,
+    {
+      paymentId: paymentIdFor('invoice', idempotencyKey, fingerprint),
+      amount: input.body.amount,
+      card: input.body.card,
+      notification: input.body.notification,
+    },
+    await paymentDependencies(input.correlationId),
+  );
+  logger.info('Invoice payment settled', {
+    paymentId: payment.paymentId,
+    invoiceId: input.invoiceId,
+    status: payment.status,
+    amount: payment.amount,
+    card: payment.card,
+  });
+  const latest = target.account() ?? account;
+  return {
+    statusCode: paymentHttpStatus(payment.status),
+    headers: { location: `/payments/${payment.paymentId}` },
+    body: { ...paymentView(payment), invoice: invoiceView(latest) },
+  };
+}
+
+let route: ReturnType<typeof idempotentRoute<PayInvoiceInput>> | undefined;
+
+/** POST /invoices/{invoiceId}/payments: pay all or part of an invoice by card. */
+export const handler = httpHandler(
+  { body: payInvoiceBodySchema(), path: z.strictObject({ invoiceId: IdentifierSchema }), logger },
+  async ({ body, path, headers, context, event }) => {
+    const correlationId = correlationIdOf(headers, context.awsRequestId);
+    withCorrelationId(logger, correlationId);
+    const idempotencyKey = readIdempotencyKey(headers);
+    route ??= idempotentRoute('payInvoice', services().config.idempotencyTable, payInvoice);
+    // The raw body, as sent: a replay must match it exactly, and only its hash is kept.
+    const fingerprint = requestFingerprint(`invoice:${path.invoiceId}`, event.body);
+    return route(
+      { idempotencyKey, fingerprint, input: { invoiceId: path.invoiceId, body, correlationId } },
+      context as Context,
+    );
+  },
+);

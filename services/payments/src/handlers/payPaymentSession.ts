@@ -1,0 +1,90 @@
+import {
+  httpHandler,
+  IdentifierSchema,
+  UnprocessableError,
+  withCorrelationId,
+  type HttpResult,
+} from '@payflow/shared';
+import type { Context } from 'aws-lambda';
+import { z } from 'zod';
+import { createSessionTarget, sessionRefusal } from '../adapters/sessions';
+import { processPayment } from '../domain/pay';
+import {
+  paymentHttpStatus,
+  paymentIdFor,
+  paymentView,
+  paySessionBodySchema,
+  requestFingerprint,
+  type PaySessionBody,
+} from '../domain/payment';
+import { sessionView } from '../domain/session';
+import { correlationIdOf, logger, paymentDependencies, services } from '../wiring';
+import { idempotentRoute, readIdempotencyKey, type IdempotentRequest } from './idempotency';
+
+interface PaySessionInput {
+  sessionId: string;
+  body: PaySessionBody;
+  correlationId: string;
+}
+
+async function paySession({
+  idempotencyKey,
+  fingerprint,
+  input,
+}: IdempotentRequest<PaySessionInput>): Promise<HttpResult> {
+  const { config, sessions, payments } = services();
+  const paymentId = paymentIdFor('session', idempotencyKey, fingerprint);
+  const session = await sessions.get(input.sessionId);
+  // A retry of a payment already started resumes it, whatever the session's state is now.
+  const started = await payments.get(paymentId);
+  if (!started) {
+    const refusal = sessionRefusal(session, input.sessionId, new Date());
+    if (refusal) throw refusal;
+  }
+  if (!session) throw new Error(`session ${input.sessionId} vanished`);
+  const notification = input.body.notification ?? session.notification;
+  if (!notification) {
+    throw new UnprocessableError('notification is required: this session was created without one', [
+      { path: 'body.notification', message: 'say how to send the receipt (email, sms or both)' },
+    ]);
+  }
+  const payment = await processPayment(
+    createSessionTarget(config, session, sessions),
+    { paymentId, amount: session.amount, card: input.body.card, notification },
+    // The session's events carry the correlation id of whoever asked for the payment (checkout's execution).
+    await paymentDependencies(session.correlationId),
+  );
+  logger.info('Session payment settled', {
+    paymentId: payment.paymentId,
+    sessionId: session.sessionId,
+    orderId: session.orderId,
+    status: payment.status,
+    amount: payment.amount,
+    card: payment.card,
+  });
+  const now = new Date();
+  const current = (await sessions.get(input.sessionId)) ?? session;
+  return {
+    statusCode: paymentHttpStatus(payment.status),
+    headers: { location: `/payments/${payment.paymentId}` },
+    body: { ...paymentView(payment), session: sessionView(current, config.payPageUrl, now) },
+  };
+}
+
+let route: ReturnType<typeof idempotentRoute<PaySessionInput>> | undefined;
+
+/** POST /payment-sessions/{sessionId}/pay: pay a session by card; idempotent like invoice payments. */
+export const handler = httpHandler(
+  { body: paySessionBodySchema(), path: z.strictObject({ sessionId: IdentifierSchema }), logger },
+  async ({ body, path, headers, context, event }) => {
+    const correlationId = correlationIdOf(headers, context.awsRequestId);
+    withCorrelationId(logger, correlationId);
+    const idempotencyKey = readIdempotencyKey(headers);
+    route ??= idempotentRoute('payPaymentSession', services().config.idempotencyTable, paySession);
+    const fingerprint = requestFingerprint(`session:${path.sessionId}`, event.body);
+    return route(
+      { idempotencyKey, fingerprint, input: { sessionId: path.sessionId, body, correlationId } },
+      context as Context,
+    );
+  },
+);

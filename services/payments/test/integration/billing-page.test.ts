@@ -1,0 +1,137 @@
+/**
+ * The billing web page end to end in headless Chromium: the page served by the local cloud on :3000,
+ * the API on :3200, a bill written with the SDK. Screenshots go to test-artifacts/payments/.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { api, ensureInvoicesTable, seedBill, type Bill } from './local';
+
+const PAGE_URL = 'http://localhost:3000/';
+const ARTIFACTS = path.resolve(__dirname, '../../../../test-artifacts/payments');
+
+let browser: Browser;
+let page: Page;
+let bill: Bill;
+
+beforeAll(async () => {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  await ensureInvoicesTable();
+  bill = await seedBill(10000);
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+beforeEach(async () => {
+  page = await browser.newPage();
+  await page.goto(PAGE_URL);
+});
+
+afterEach(async () => {
+  const name =
+    expect
+      .getState()
+      .currentTestName?.replace(/[^\w]+/g, '-')
+      .slice(0, 80) ?? 'page';
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+  await page.close();
+});
+
+async function lookUp(invoiceId: string) {
+  await page.getByLabel('Invoice number').fill(invoiceId);
+  await page.getByRole('button', { name: 'Look up' }).click();
+  // Either the invoice or the server's problem appears.
+  await page.locator('#invoice:not([hidden]), #lookup-error:not(:empty)').first().waitFor();
+}
+
+async function fillCard(number = '4242 4242 4242 4242', month = '12', year = '30') {
+  await page.getByLabel('Name on card').fill('Grace Hopper');
+  await page.getByLabel('Card number').fill(number);
+  await page.getByLabel('Expiry month').fill(month);
+  await page.getByLabel('Expiry year').fill(year);
+  await page.getByLabel('Security code (CVV)').fill('321');
+  await page.getByLabel('Email address').fill('grace@example.com');
+}
+
+describe('the billing page', () => {
+  it('looks up an invoice, pays part of it with email and SMS receipts, and shows the masked card and new balance', async () => {
+    await lookUp(bill.invoiceId);
+    await expect(page.locator('#customer-name').textContent()).resolves.toBe('Grace Hopper');
+    await expect(page.locator('#balance').textContent()).resolves.toMatch(/100\.00/);
+    await page.getByLabel('Amount (EUR)').fill('30.00');
+    await fillCard();
+    await page.getByLabel('Text message (SMS)').check();
+    await page.getByLabel(/Mobile number/).fill('+447700900123');
+    await page.getByRole('button', { name: 'Pay' }).dblclick();
+    await page.getByRole('heading', { name: 'Payment received' }).waitFor();
+    await expect(page.locator('#result-detail').textContent()).resolves.toMatch(
+      /30\.00 with visa ending 4242/,
+    );
+    await expect(page.locator('#balance').textContent()).resolves.toMatch(/70\.00/);
+    // The double click paid once.
+    const history = await api('GET', `/customers/${bill.customerId}/payments`);
+    expect(history.body.payments).toHaveLength(1);
+    expect((await api('GET', `/invoices/${bill.invoiceId}`)).body.balance.amount).toBe(7000);
+  });
+
+  it('checks the card before sending anything, with messages next to the fields', async () => {
+    await lookUp(bill.invoiceId);
+    const requests: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'POST') requests.push(request.url());
+    });
+    await fillCard('4242 4242 4242 4241', '01', '20');
+    await page.getByLabel('Amount (EUR)').fill('12.345');
+    await page.getByRole('button', { name: 'Pay' }).click();
+    await expect(page.locator('#card-number-error').textContent()).resolves.toMatch(/not valid/);
+    await expect(page.locator('#expiry-error').textContent()).resolves.toMatch(/expired/);
+    await expect(page.locator('#amount-error').textContent()).resolves.toMatch(/2 decimal places/);
+    await expect(page.getByLabel('Card number').getAttribute('aria-invalid')).resolves.toBe('true');
+    expect(requests).toEqual([]);
+  });
+
+  it("shows the server's problem for an unknown invoice", async () => {
+    await lookUp('NO-SUCH-INVOICE');
+    await expect(page.locator('#lookup-error').textContent()).resolves.toMatch(
+      /NO-SUCH-INVOICE was not found/,
+    );
+    await expect(page.locator('#pay-form').isHidden()).resolves.toBe(true);
+  });
+
+  it('shows a decline with its reason and keeps the balance', async () => {
+    await lookUp(bill.invoiceId);
+    await page.getByLabel('Amount (EUR)').fill('1.00');
+    await fillCard();
+    await page.getByRole('button', { name: 'Pay' }).click();
+    await page.getByRole('heading', { name: 'Payment declined' }).waitFor();
+    await expect(page.locator('#result-detail').textContent()).resolves.toMatch(/declined/);
+  });
+
+  it('disables paying when nothing is due', async () => {
+    const paidBill = await seedBill(500);
+    await api('POST', `/invoices/${paidBill.invoiceId}/payments`, {
+      key: `browser-${paidBill.invoiceId}`,
+      body: {
+        amount: { amount: 500, currency: 'EUR' },
+        card: { number: '4242424242424242', expiryMonth: 12, expiryYear: 2030, cvv: '321', holderName: 'G' },
+        notification: { channels: ['email'], email: 'grace@example.com' },
+      },
+    });
+    await lookUp(paidBill.invoiceId);
+    await expect(page.getByRole('button', { name: 'Pay' }).isDisabled()).resolves.toBe(true);
+    await expect(page.locator('#status').textContent()).resolves.toBe('paid');
+  });
+});

@@ -1,0 +1,169 @@
+/** What the payments integration tests share: the local cloud's addresses, bills written with the SDK, the bus. */
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  ResourceNotFoundException,
+  DescribeTableCommand,
+} from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { randomUUID } from 'node:crypto';
+
+export const ENDPOINT = 'http://localhost:4566';
+export const API = 'http://localhost:3200';
+export const STAGE = 'local';
+export const INVOICES_TABLE = `payflow-invoices-${STAGE}`;
+export const PAYMENT_TABLES = ['payments', 'sessions', 'idempotency'].map(
+  (name) => `payflow-payments-${STAGE}-${name}`,
+);
+
+export const dynamodb = new DynamoDBClient({
+  endpoint: ENDPOINT,
+  region: 'us-east-1',
+  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+});
+export const documents = DynamoDBDocumentClient.from(dynamodb);
+
+/** billing-ingest owns the invoices table; when it is not in this run, make the table it would (same keys). */
+export async function ensureInvoicesTable(): Promise<void> {
+  try {
+    await dynamodb.send(new DescribeTableCommand({ TableName: INVOICES_TABLE }));
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+    await dynamodb.send(
+      new CreateTableCommand({
+        TableName: INVOICES_TABLE,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: 'invoiceId', AttributeType: 'S' },
+          { AttributeName: 'record', AttributeType: 'S' },
+          { AttributeName: 'customerId', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'invoiceId', KeyType: 'HASH' },
+          { AttributeName: 'record', KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: 'byCustomer',
+            KeySchema: [
+              { AttributeName: 'customerId', KeyType: 'HASH' },
+              { AttributeName: 'invoiceId', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
+      }),
+    );
+  }
+}
+
+export interface Bill {
+  invoiceId: string;
+  customerId: string;
+  billedAmount: number;
+  currency: string;
+}
+
+/** A BILL item as billing-ingest writes it, with fresh ids so tests never share an invoice. */
+export async function seedBill(billedAmount = 10000, currency = 'EUR'): Promise<Bill> {
+  const suffix = randomUUID().slice(0, 8);
+  const bill = {
+    invoiceId: `T-${suffix}`,
+    record: 'BILL',
+    customerId: `C-${suffix}`,
+    customerName: 'Grace Hopper',
+    billedAmount,
+    currency,
+    dueDate: '2026-12-31',
+    email: 'grace@example.com',
+    phone: '+447700900123',
+    channels: ['email'],
+    isProcessed: false,
+    billDate: '2026-11-21',
+    sourceFile: 'bills/test.csv',
+    updatedAt: new Date().toISOString(),
+  };
+  await documents.send(new PutCommand({ TableName: INVOICES_TABLE, Item: bill }));
+  return bill;
+}
+
+export async function scanAll(tableName: string): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documents.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey }));
+    items.push(...(page.Items ?? []));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
+}
+
+export const CARD = {
+  number: '4242 4242 4242 4242',
+  expiryMonth: 12,
+  expiryYear: 2030,
+  cvv: '987',
+  holderName: 'Grace Hopper',
+};
+export const NOTIFY = { channels: ['email'], email: 'grace@example.com' };
+
+/** Response bodies are checked by the tests' expectations, not by types. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+export interface ApiResponse<Body = Record<string, Json>> {
+  status: number;
+  headers: Headers;
+  body: Body;
+}
+
+export async function api<Body = Record<string, Json>>(
+  method: string,
+  path: string,
+  options: { body?: unknown; raw?: string; headers?: Record<string, string>; key?: string } = {},
+): Promise<ApiResponse<Body>> {
+  const headers: Record<string, string> = { ...(options.headers ?? {}) };
+  if (options.body !== undefined || options.raw !== undefined) headers['content-type'] ??= 'application/json';
+  if (options.key) headers['idempotency-key'] = options.key;
+  const response = await fetch(`${API}${path}`, {
+    method,
+    headers,
+    ...(options.raw !== undefined
+      ? { body: options.raw }
+      : options.body !== undefined
+        ? { body: JSON.stringify(options.body) }
+        : {}),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+}
+
+export const newKey = () => randomUUID();
+
+export function payBody(amount: number, extra: Record<string, unknown> = {}) {
+  return { amount: { amount, currency: 'EUR' }, card: CARD, notification: NOTIFY, ...extra };
+}
+
+export interface BusEvent {
+  'detail-type': string;
+  source: string;
+  detail: { id: string; correlationId: string; data: Record<string, Json> };
+}
+
+export async function busEvents(): Promise<BusEvent[]> {
+  return (await (await fetch(`${ENDPOINT}/_local/events`)).json()) as BusEvent[];
+}
+
+/** Polls the bus's audit log until `match` finds events (or the time is up). */
+export async function waitForEvents(
+  match: (event: BusEvent) => boolean,
+  count = 1,
+  timeoutMs = 15_000,
+): Promise<BusEvent[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = (await busEvents()).filter(match);
+    if (found.length >= count || Date.now() > deadline) return found;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}

@@ -1,0 +1,461 @@
+/**
+ * The payments API through the local cloud: real serverless-offline on :3200, real DynamoDB Local, the real bus.
+ * Ends with a scan of every table, the bus's audit log and the functions' output for card data.
+ */
+import {
+  api,
+  busEvents,
+  CARD,
+  ensureInvoicesTable,
+  ENDPOINT,
+  INVOICES_TABLE,
+  newKey,
+  NOTIFY,
+  PAYMENT_TABLES,
+  payBody,
+  scanAll,
+  seedBill,
+  waitForEvents,
+} from './local';
+
+const TASK_TOKEN = `AQCEAAAAKgAAAAMAAAAAAAAAAWtestTaskToken${Date.now()}==`;
+const usedCardNumbers = new Set<string>([CARD.number.replace(/\s/g, '')]);
+
+beforeAll(async () => {
+  await ensureInvoicesTable();
+});
+
+describe('invoice look-up', () => {
+  it('shows the customer, the balance in minor units, the status and the due date', async () => {
+    const bill = await seedBill(12550);
+    const { status, body } = await api('GET', `/invoices/${bill.invoiceId}`);
+    expect(status).toBe(200);
+    expect(body).toMatchObject({
+      invoiceId: bill.invoiceId,
+      customerName: 'Grace Hopper',
+      balance: { amount: 12550, currency: 'EUR' },
+      status: 'DUE',
+      dueDate: '2026-12-31',
+    });
+  });
+
+  it('answers an unknown invoice with a 404 problem', async () => {
+    const response = await api('GET', '/invoices/NO-SUCH-INVOICE');
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect(response.body.detail).toMatch(/NO-SUCH-INVOICE was not found/);
+  });
+});
+
+describe('paying an invoice', () => {
+  it('takes a partial payment, lowers the balance, stores only brand and last four, and publishes PaymentSucceeded', async () => {
+    const bill = await seedBill(10000);
+    const paid = await api('POST', `/invoices/${bill.invoiceId}/payments`, {
+      body: payBody(3000),
+      key: newKey(),
+    });
+    expect(paid.status).toBe(201);
+    expect(paid.body).toMatchObject({
+      status: 'SUCCEEDED',
+      invoiceId: bill.invoiceId,
+      amount: { amount: 3000, currency: 'EUR' },
+      card: { brand: 'visa', last4: '4242' },
+      invoice: { balance: { amount: 7000, currency: 'EUR' }, status: 'PARTIALLY_PAID' },
+    });
+    const lookUp = await api('GET', `/invoices/${bill.invoiceId}`);
+    expect(lookUp.body).toMatchObject({ balance: { amount: 7000 }, status: 'PARTIALLY_PAID' });
+    const payment = await api('GET', `/payments/${paid.body.paymentId}`);
+    expect(payment.status).toBe(200);
+    expect(payment.body).toMatchObject({
+      status: 'SUCCEEDED',
+      card: { last4: '4242' },
+      customerId: bill.customerId,
+    });
+
+    const [event] = await waitForEvents(
+      (e) => e['detail-type'] === 'PaymentSucceeded' && e.detail.data.paymentId === paid.body.paymentId,
+    );
+    expect(event?.source).toBe('payflow.payments');
+    expect(event?.detail.data).toEqual({
+      paymentId: paid.body.paymentId,
+      invoiceId: bill.invoiceId,
+      amount: { amount: 3000, currency: 'EUR' },
+      card: { brand: 'visa', last4: '4242' },
+      notification: NOTIFY,
+    });
+  });
+
+  it('pays the rest to PAID, then refuses any further payment with 422', async () => {
+    const bill = await seedBill(5000);
+    const full = await api('POST', `/invoices/${bill.invoiceId}/payments`, {
+      body: payBody(5000),
+      key: newKey(),
+    });
+    expect(full.body.invoice).toMatchObject({ balance: { amount: 0 }, status: 'PAID' });
+    const more = await api('POST', `/invoices/${bill.invoiceId}/payments`, {
+      body: payBody(100),
+      key: newKey(),
+    });
+    expect(more.status).toBe(422);
+    expect(more.body.detail).toMatch(/already paid/);
+  });
+
+  it('refuses a payment larger than the balance with 422 and leaves the balance alone', async () => {
+    const bill = await seedBill(2000);
+    const over = await api('POST', `/invoices/${bill.invoiceId}/payments`, {
+      body: payBody(2001),
+      key: newKey(),
+    });
+    expect(over.status).toBe(422);
+    expect(over.body.detail).toMatch(/below zero: only 20.00 EUR is outstanding/);
+    expect((await api('GET', `/invoices/${bill.invoiceId}`)).body.balance.amount).toBe(2000);
+  });
+
+  it('records a declined card (1.00) as FAILED with 402, keeps the balance and publishes PaymentFailed', async () => {
+    const bill = await seedBill(10000);
+    const declined = await api('POST', `/invoices/${bill.invoiceId}/payments`, {
+      body: payBody(100),
+      key: newKey(),
+    });
+    expect(declined.status).toBe(402);
+    expect(declined.body).toMatchObject({ status: 'FAILED', reason: expect.stringMatching(/declined/) });
+    expect(declined.body.invoice.balance.amount).toBe(10000);
+    const [event] = await waitForEvents(
+      (e) => e['detail-type'] === 'PaymentFailed' && e.detail.data.paymentId === declined.body.paymentId,
+    );
+    expect(event?.detail.data.reason).toMatch(/declined/);
+  });
+
+  it('reports insufficient funds for 2.00 and for the always-declining test card', async () => {
+    const bill = await seedBill(10000);
+    const poor = await api('POST', `/invoices/${bill.invoiceId}/payments`, {
+      body: payBody(200),
+      key: newKey(),
+    });
+    expect(poor.body).toMatchObject({
+      status: 'FAILED',
+      reason: expect.stringMatching(/insufficient funds/),
+    });
+    usedCardNumbers.add('4000000000009995');
+    const testCard = await api('POST', `/invoices/${bill.invoiceId}/payments`, {
+      body: payBody(5000, { card: { ...CARD, number: '4000000000009995' } }),
+      key: newKey(),
+    });
+    expect(testCard.body).toMatchObject({ status: 'FAILED', card: { last4: '9995' } });
+  });
+
+  it('leaves 24.00 pending (202) and completes it when the same amount is paid again', async () => {
+    const bill = await seedBill(10000);
+    const first = await api('POST', `/invoices/${bill.invoiceId}/payments`, {
+      body: payBody(2400),
+      key: newKey(),
+    });
+    expect(first.status).toBe(202);
+    expect(first.body).toMatchObject({ status: 'PENDING', invoice: { balance: { amount: 10000 } } });
+    const second = await api('POST', `/invoices/${bill.invoiceId}/payments`, {
+      body: payBody(2400),
+      key: newKey(),
+    });
+    expect(second.status).toBe(201);
+    expect(second.body.invoice.balance.amount).toBe(7600);
+    expect((await api('GET', `/payments/${first.body.paymentId}`)).body.status).toBe('SUPERSEDED');
+  });
+});
+
+describe('Idempotency-Key', () => {
+  it('is required: without it the payment is refused with 400', async () => {
+    const bill = await seedBill();
+    const response = await api('POST', `/invoices/${bill.invoiceId}/payments`, { body: payBody(1000) });
+    expect(response.status).toBe(400);
+    expect(response.body.detail).toMatch(/Idempotency-Key/);
+  });
+
+  it('replays the first response for the same body and refuses another body with 422', async () => {
+    const bill = await seedBill();
+    const key = newKey();
+    const first = await api('POST', `/invoices/${bill.invoiceId}/payments`, { body: payBody(1000), key });
+    const again = await api('POST', `/invoices/${bill.invoiceId}/payments`, { body: payBody(1000), key });
+    expect(again.status).toBe(first.status);
+    expect(again.body).toEqual(first.body);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    const other = await api('POST', `/invoices/${bill.invoiceId}/payments`, { body: payBody(1500), key });
+    expect(other.status).toBe(422);
+    expect(other.body.detail).toMatch(/different request/);
+    expect((await api('GET', `/invoices/${bill.invoiceId}`)).body.balance.amount).toBe(9000);
+  });
+
+  it('makes one payment and one event from 20 concurrent requests with one key (409 while in flight)', async () => {
+    const bill = await seedBill(10000);
+    const key = newKey();
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        api('POST', `/invoices/${bill.invoiceId}/payments`, { body: payBody(2500), key }),
+      ),
+    );
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.every((s) => s === 201 || s === 409)).toBe(true);
+    const paymentIds = new Set(responses.filter((r) => r.status === 201).map((r) => r.body.paymentId));
+    expect(paymentIds.size).toBe(1);
+    expect((await api('GET', `/invoices/${bill.invoiceId}`)).body.balance.amount).toBe(7500);
+    const history = await api('GET', `/customers/${bill.customerId}/payments`);
+    expect(history.body.payments).toHaveLength(1);
+    // Give a stray duplicate time to arrive before counting.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const events = (await busEvents()).filter((e) => e.detail.data.invoiceId === bill.invoiceId);
+    expect(events).toHaveLength(1);
+  });
+});
+
+describe('concurrent payments on one invoice', () => {
+  it('let at most 3 of 10 payments of 30.00 through on 100.00; the balance never goes below zero', async () => {
+    const bill = await seedBill(10000);
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        api('POST', `/invoices/${bill.invoiceId}/payments`, { body: payBody(3000), key: newKey() }),
+      ),
+    );
+    const succeeded = responses.filter((r) => r.status === 201);
+    expect(succeeded.length).toBeLessThanOrEqual(3);
+    expect(succeeded.length).toBeGreaterThanOrEqual(1);
+    for (const r of responses.filter((r) => r.status !== 201)) expect([409, 422]).toContain(r.status);
+    const balance = (await api('GET', `/invoices/${bill.invoiceId}`)).body.balance.amount as number;
+    expect(balance).toBeGreaterThanOrEqual(1000);
+    expect(balance).toBe(10000 - 3000 * succeeded.length);
+  });
+});
+
+describe("a customer's payment history", () => {
+  it('lists payments newest first, a page at a time', async () => {
+    const bill = await seedBill(10000);
+    const ids: string[] = [];
+    for (const amount of [1100, 1200, 1300]) {
+      ids.push(
+        (await api('POST', `/invoices/${bill.invoiceId}/payments`, { body: payBody(amount), key: newKey() }))
+          .body.paymentId,
+      );
+    }
+    const first = await api('GET', `/customers/${bill.customerId}/payments?limit=2`);
+    expect(first.status).toBe(200);
+    expect(first.body.payments.map((p: { paymentId: string }) => p.paymentId)).toEqual([ids[2], ids[1]]);
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+    const second = await api(
+      'GET',
+      `/customers/${bill.customerId}/payments?limit=2&cursor=${first.body.nextCursor}`,
+    );
+    expect(second.body.payments.map((p: { paymentId: string }) => p.paymentId)).toEqual([ids[0]]);
+  });
+
+  it('refuses a forged cursor and a bad limit with 400', async () => {
+    expect((await api('GET', '/customers/C-1/payments?cursor=bm90LWEtY3Vyc29y')).status).toBe(400);
+    expect((await api('GET', '/customers/C-1/payments?limit=0')).status).toBe(400);
+    expect((await api('GET', '/customers/C-1/payments?limit=abc')).status).toBe(400);
+  });
+});
+
+describe('bad input', () => {
+  let invoicePath: string;
+  beforeAll(async () => {
+    invoicePath = `/invoices/${(await seedBill()).invoiceId}/payments`;
+  });
+  const post = (options: Parameters<typeof api>[2]) =>
+    api('POST', invoicePath, { key: newKey(), ...options });
+
+  it('malformed JSON is 400', async () => {
+    const response = await post({ raw: '{"amount": {' });
+    expect(response.status).toBe(400);
+    expect(response.body.detail).toMatch(/not valid JSON/);
+  });
+
+  it('a missing body is 400', async () => {
+    expect((await post({ headers: { 'content-type': 'application/json' } })).status).toBe(400);
+  });
+
+  it('missing fields are 422, each named', async () => {
+    const response = await post({ body: { amount: { amount: 1000, currency: 'EUR' } } });
+    expect(response.status).toBe(422);
+    const paths = response.body.errors.map((e: { path: string }) => e.path);
+    expect(paths).toEqual(expect.arrayContaining(['body.card', 'body.notification']));
+  });
+
+  it('wrong types are 422', async () => {
+    const response = await post({ body: payBody(1000, { amount: { amount: '10.00', currency: 'EUR' } }) });
+    expect(response.status).toBe(422);
+    expect(response.body.errors[0].path).toBe('body.amount.amount');
+  });
+
+  it('a huge body is 413', async () => {
+    const response = await post({ raw: JSON.stringify({ ...payBody(1000), padding: 'x'.repeat(200_000) }) });
+    expect(response.status).toBe(413);
+  });
+
+  it('a body that is not JSON is 415', async () => {
+    const response = await post({ raw: 'amount=10', headers: { 'content-type': 'text/plain' } });
+    expect(response.status).toBe(415);
+  });
+
+  it('a card failing the Luhn check is 422 and the bank is never asked', async () => {
+    const response = await post({ body: payBody(1000, { card: { ...CARD, number: '4242424242424241' } }) });
+    expect(response.status).toBe(422);
+    expect(response.body.errors[0]).toMatchObject({
+      path: 'body.card.number',
+      message: expect.stringMatching(/check digit/),
+    });
+  });
+
+  it('an expired card is 422', async () => {
+    const response = await post({
+      body: payBody(1000, { card: { ...CARD, expiryMonth: 1, expiryYear: 2020 } }),
+    });
+    expect(response.status).toBe(422);
+    expect(response.body.errors[0].message).toMatch(/expired/);
+  });
+
+  it('an amount with more decimals than the currency has is 422', async () => {
+    const response = await post({ body: payBody(1000.5) });
+    expect(response.status).toBe(422);
+    expect(response.body.errors[0].message).toMatch(/whole number of minor units/);
+  });
+
+  it('a payment in another currency than the invoice is 422', async () => {
+    const response = await post({ body: { ...payBody(1000), amount: { amount: 1000, currency: 'USD' } } });
+    expect(response.status).toBe(422);
+    expect(response.body.detail).toMatch(/billed in EUR/);
+  });
+
+  it('paying an unknown invoice is 404', async () => {
+    expect(
+      (await api('POST', '/invoices/NOPE-1/payments', { body: payBody(1000), key: newKey() })).status,
+    ).toBe(404);
+  });
+});
+
+describe('payment sessions', () => {
+  const sessionBody = (extra: Record<string, unknown> = {}) => ({
+    orderId: `ord-${newKey().slice(0, 8)}`,
+    merchantId: 'shop-1',
+    amount: { amount: 4999, currency: 'EUR' },
+    notification: NOTIFY,
+    ...extra,
+  });
+
+  it('are created for 10 minutes with a pay URL, paid once, and announce the order in PaymentSucceeded', async () => {
+    const created = await api('POST', '/payment-sessions', { body: sessionBody({ taskToken: TASK_TOKEN }) });
+    expect(created.status).toBe(201);
+    const { sessionId, expiresAt, payUrl, orderId } = created.body;
+    expect(created.body.status).toBe('CREATED');
+    const minutes = (Date.parse(expiresAt) - Date.now()) / 60_000;
+    expect(minutes).toBeGreaterThan(9);
+    expect(minutes).toBeLessThanOrEqual(10);
+    expect(payUrl).toBe(`http://localhost:3000/?session=${sessionId}`);
+    expect(JSON.stringify(created.body)).not.toContain(TASK_TOKEN);
+
+    const paid = await api('POST', `/payment-sessions/${sessionId}/pay`, {
+      body: { card: CARD },
+      key: newKey(),
+    });
+    expect(paid.status).toBe(201);
+    expect(paid.body).toMatchObject({ status: 'SUCCEEDED', sessionId, orderId, session: { status: 'PAID' } });
+    expect((await api('GET', `/payment-sessions/${sessionId}`)).body).toMatchObject({
+      status: 'PAID',
+      paymentId: paid.body.paymentId,
+    });
+    const [event] = await waitForEvents(
+      (e) => e['detail-type'] === 'PaymentSucceeded' && e.detail.data.sessionId === sessionId,
+    );
+    expect(event?.detail.data).toMatchObject({ orderId, sessionId, amount: { amount: 4999 } });
+
+    const twice = await api('POST', `/payment-sessions/${sessionId}/pay`, {
+      body: { card: CARD },
+      key: newKey(),
+    });
+    expect(twice.status).toBe(409);
+  });
+
+  it('can be paid again after a decline', async () => {
+    const created = await api('POST', '/payment-sessions', {
+      body: sessionBody({ amount: { amount: 100, currency: 'EUR' } }),
+    });
+    const declined = await api('POST', `/payment-sessions/${created.body.sessionId}/pay`, {
+      body: { card: CARD },
+      key: newKey(),
+    });
+    expect(declined.status).toBe(402);
+    expect(declined.body.session.status).toBe('CREATED');
+  });
+
+  it('refuse bad requests: unknown session 404, missing key 400, no notification anywhere 422, task token without one 422', async () => {
+    expect(
+      (await api('POST', '/payment-sessions/ps_nope/pay', { body: { card: CARD }, key: newKey() })).status,
+    ).toBe(404);
+    expect((await api('GET', '/payment-sessions/ps_nope')).status).toBe(404);
+    const bare = await api('POST', '/payment-sessions', { body: sessionBody({ notification: undefined }) });
+    expect(
+      (await api('POST', `/payment-sessions/${bare.body.sessionId}/pay`, { body: { card: CARD } })).status,
+    ).toBe(400);
+    const noChoice = await api('POST', `/payment-sessions/${bare.body.sessionId}/pay`, {
+      body: { card: CARD },
+      key: newKey(),
+    });
+    expect(noChoice.status).toBe(422);
+    const tokenOnly = await api('POST', '/payment-sessions', {
+      body: sessionBody({ notification: undefined, taskToken: 'x' }),
+    });
+    expect(tokenOnly.status).toBe(422);
+    expect(
+      (
+        await api('POST', '/payment-sessions', {
+          body: { ...sessionBody(), amount: { amount: 10, currency: 'XYZ' } },
+        })
+      ).status,
+    ).toBe(422);
+  });
+
+  it('expire: paying is 410, and PaymentSessionExpired reaches the bus without the task token', async () => {
+    const created = await api('POST', '/payment-sessions', {
+      body: sessionBody({ expiresInSeconds: 1, taskToken: TASK_TOKEN }),
+    });
+    expect(created.status).toBe(201);
+    const { sessionId, orderId } = created.body;
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    const late = await api('POST', `/payment-sessions/${sessionId}/pay`, {
+      body: { card: CARD },
+      key: newKey(),
+    });
+    expect(late.status).toBe(410);
+    expect((await api('GET', `/payment-sessions/${sessionId}`)).body.status).toBe('EXPIRED');
+    const [event] = await waitForEvents(
+      (e) => e['detail-type'] === 'PaymentSessionExpired' && e.detail.data.sessionId === sessionId,
+      1,
+      30_000,
+    );
+    expect(event?.detail.data).toMatchObject({
+      sessionId,
+      orderId,
+      amount: { amount: 4999, currency: 'EUR' },
+    });
+    expect(JSON.stringify(event)).not.toContain(TASK_TOKEN);
+  });
+});
+
+describe('after every test above: no card data anywhere', () => {
+  it('finds no full card number, no CVV and no task token in any table, event or log line', async () => {
+    const tables = [INVOICES_TABLE, ...PAYMENT_TABLES];
+    const dumps = await Promise.all(tables.map(async (table) => JSON.stringify(await scanAll(table))));
+    const events = JSON.stringify(await busEvents());
+    const logs = await (await fetch(`${ENDPOINT}/_local/logs`)).text();
+    const everything = { tables: dumps.join('\n'), events, logs };
+    for (const [where, text] of Object.entries(everything)) {
+      const compact = text.replace(/[\s-]/g, '');
+      for (const number of usedCardNumbers)
+        expect({ where, found: compact.includes(number) }).toEqual({ where, found: false });
+      expect({ where, cvvField: /"cvv"\s*:\s*"\d/i.test(text) }).toEqual({ where, cvvField: false });
+    }
+    // The CVV's value as a whole string in payments' own tables (other services' ids may be 3-digit strings).
+    const ownTables = dumps.slice(1).join('\n');
+    expect(ownTables.includes(`"${CARD.cvv}"`)).toBe(false);
+    // The session table keeps the task token (checkout needs it back); events and logs never carry it.
+    expect(events.includes(TASK_TOKEN)).toBe(false);
+    expect(logs.includes(TASK_TOKEN)).toBe(false);
+    expect(dumps.join('').length).toBeGreaterThan(1000); // the scan saw the payments made above
+  });
+});

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import {
+  IdempotencyKeySchema,
+  payInvoiceBodySchema,
+  paymentIdFor,
+  requestFingerprint,
+  stableEventId,
+} from '../../src/domain/payment';
+
+const now = () => new Date('2026-11-21T10:00:00Z');
+const valid = {
+  amount: { amount: 3000, currency: 'EUR' },
+  card: { number: '4242424242424242', expiryMonth: 12, expiryYear: 2027, cvv: '123', holderName: 'Ada' },
+  notification: { channels: ['email', 'sms'], email: 'ada@example.com', phone: '+447700900123' },
+};
+const problems = (input: unknown) => {
+  const result = payInvoiceBodySchema(now).safeParse(input);
+  return result.success ? [] : result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+};
+
+describe('a payment request', () => {
+  it('accepts a valid card with email and SMS', () => {
+    expect(problems(valid)).toEqual([]);
+  });
+
+  it.each([
+    [
+      'a card failing Luhn',
+      { card: { ...valid.card, number: '4242424242424241' } },
+      /card.number: .*check digit/,
+    ],
+    [
+      'an expired card',
+      { card: { ...valid.card, expiryMonth: 10, expiryYear: 2026 } },
+      /card.expiryYear: card expired/,
+    ],
+    ['a fractional amount', { amount: { amount: 30.005, currency: 'EUR' } }, /amount.amount: .*whole number/],
+    ['a zero amount', { amount: { amount: 0, currency: 'EUR' } }, /more than zero/],
+    ['an unknown currency', { amount: { amount: 1, currency: 'EURO' } }, /ISO 4217/],
+    ['sms without a phone', { notification: { channels: ['sms'] } }, /phone is required/],
+    ['no channel', { notification: { channels: [] } }, /at least one channel/],
+    ['a CVV of the wrong length', { card: { ...valid.card, cvv: '12' } }, /cvv/],
+  ])('refuses %s', (_what, change, message) => {
+    expect(problems({ ...valid, ...change }).join('\n')).toMatch(message);
+  });
+
+  it('refuses unknown fields, so a typo is not silently ignored', () => {
+    expect(problems({ ...valid, amout: 1 }).join()).toMatch(/amout/);
+  });
+});
+
+describe('idempotency helpers', () => {
+  it('derives one payment id per key and request, another for another request', () => {
+    const fingerprint = requestFingerprint('invoice:1', valid);
+    expect(paymentIdFor('invoice', 'key-00001', fingerprint)).toBe(
+      paymentIdFor('invoice', 'key-00001', fingerprint),
+    );
+    expect(paymentIdFor('invoice', 'key-00001', fingerprint)).not.toBe(
+      paymentIdFor('invoice', 'key-00001', requestFingerprint('invoice:2', valid)),
+    );
+  });
+
+  it('keeps no card digits in the fingerprint', () => {
+    expect(requestFingerprint('invoice:1', valid)).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('makes stable event ids that are UUIDs', () => {
+    expect(stableEventId('pay_1', 'PaymentSucceeded')).toBe(stableEventId('pay_1', 'PaymentSucceeded'));
+    expect(z.uuid().safeParse(stableEventId('pay_1', 'PaymentSucceeded')).success).toBe(true);
+  });
+
+  it('wants an Idempotency-Key of 8 to 128 safe characters', () => {
+    expect(IdempotencyKeySchema.safeParse(undefined).success).toBe(false);
+    expect(IdempotencyKeySchema.safeParse('short').success).toBe(false);
+    expect(IdempotencyKeySchema.safeParse('x'.repeat(129)).success).toBe(false);
+    expect(IdempotencyKeySchema.safeParse('a b c d e f g').success).toBe(false);
+    expect(IdempotencyKeySchema.safeParse('7d0e2c1a-5b4f-4c3e-9a8b-1f2e3d4c5b6a').success).toBe(true);
+  });
+});
