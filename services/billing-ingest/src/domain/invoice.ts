@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import type { InvoiceDueData } from '@payflow/shared';
+import type { Bill } from './bill-row';
+
+/**
+ * The invoices table holds two items per invoice. BILL is what the biller's file says (written only by
+ * billing-ingest, replaced whole by each file); LEDGER is what was paid (written only by payments).
+ * A file therefore never touches a payment, whatever it says.
+ */
+export const BILL_RECORD = 'BILL';
+export const LEDGER_RECORD = 'LEDGER';
+
+export interface BillItem {
+  invoiceId: string;
+  record: typeof BILL_RECORD;
+  customerId: string;
+  customerName: string;
+  billedAmount: number;
+  currency: string;
+  dueDate: string;
+  email?: string;
+  phone?: string;
+  channels: string[];
+  isProcessed: boolean;
+  billDate: string;
+  sourceFile: string;
+  updatedAt: string;
+}
+
+export interface BillFile {
+  /** s3 key of the file, e.g. incoming/bills-2026-11-21.csv. */
+  key: string;
+  billDate: string;
+  /** When ingestion of this file started; every BILL of the file carries it, so a re-put is identical. */
+  ingestedAt: string;
+}
+
+export function billItem(bill: Bill, file: BillFile): BillItem {
+  return {
+    invoiceId: bill.invoiceId,
+    record: BILL_RECORD,
+    customerId: bill.customerId,
+    customerName: bill.customerName,
+    billedAmount: bill.billed.amount,
+    currency: bill.billed.currency,
+    dueDate: bill.dueDate,
+    ...(bill.email ? { email: bill.email } : {}),
+    ...(bill.phone ? { phone: bill.phone } : {}),
+    channels: bill.channels,
+    isProcessed: bill.isProcessed,
+    billDate: file.billDate,
+    sourceFile: file.key,
+    updatedAt: file.ingestedAt,
+  };
+}
+
+export type InvoiceStatus = 'DUE' | 'PARTIALLY_PAID' | 'PAID';
+
+/** Outstanding balance = billed - paid; no LEDGER item means nothing was paid. */
+export function outstandingAmount(billedAmount: number, paidAmount: number | undefined): number {
+  return billedAmount - (paidAmount ?? 0);
+}
+
+export function invoiceStatus(billedAmount: number, paidAmount: number | undefined): InvoiceStatus {
+  if (outstandingAmount(billedAmount, paidAmount) <= 0) return 'PAID';
+  return (paidAmount ?? 0) > 0 ? 'PARTIALLY_PAID' : 'DUE';
+}
+
+/** Whether a customer could be told about this bill at all, before the ledger is read. */
+export function mayBeDue(bill: Bill): boolean {
+  return !bill.isProcessed && bill.channels.length > 0 && bill.billed.amount > 0;
+}
+
+/** The InvoiceDue to send for a bill given what was paid, or undefined when nothing is owed or nobody can be told. */
+export function invoiceDue(bill: Bill, paidAmount: number | undefined): InvoiceDueData | undefined {
+  if (!mayBeDue(bill)) return undefined;
+  const outstanding = outstandingAmount(bill.billed.amount, paidAmount);
+  if (outstanding <= 0) return undefined;
+  return {
+    invoiceId: bill.invoiceId,
+    customerName: bill.customerName,
+    balance: { amount: outstanding, currency: bill.billed.currency },
+    dueDate: bill.dueDate,
+    contact: {
+      channels: bill.channels,
+      ...(bill.email ? { email: bill.email } : {}),
+      ...(bill.phone ? { phone: bill.phone } : {}),
+    },
+  };
+}
+
+/**
+ * The same invoice, bill date and billed amount always give the same InvoiceDue id, so a retried batch
+ * or a re-delivered file can be recognised downstream.
+ */
+export function invoiceDueEventId(bill: Bill, billDate: string): string {
+  return uuidFromText(`InvoiceDue|${bill.invoiceId}|${billDate}|${bill.billed.amount}`);
+}
+
+/** An RFC 9562 version-5-shaped UUID from a sha256 of the text (name-based, deterministic). */
+export function uuidFromText(text: string): string {
+  const bytes = createHash('sha256').update(text).digest().subarray(0, 16);
+  bytes[6] = (bytes[6]! & 0x0f) | 0x50;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

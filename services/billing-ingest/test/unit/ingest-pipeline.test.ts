@@ -1,0 +1,172 @@
+import {
+  runIngestPipeline,
+  type InvoiceDueEvent,
+  type PipelineInput,
+} from '../../src/domain/ingest-pipeline';
+import type { BillItem } from '../../src/domain/invoice';
+
+/** In-memory ports: what the pipeline wrote, announced, rejected and checkpointed. */
+function harness(csv: string | string[], overrides: Partial<PipelineInput> = {}) {
+  const written: BillItem[] = [];
+  const announced: InvoiceDueEvent[] = [];
+  const rejected: Array<{ row: number; reason: string; cells?: string[] }> = [];
+  const checkpoints: number[] = [];
+  const paid = new Map<string, number>();
+  const chunks = Array.isArray(csv) ? csv : [csv];
+  const input: PipelineInput = {
+    file: {
+      key: 'incoming/bills-2026-11-21.csv',
+      billDate: '2026-11-21',
+      ingestedAt: '2026-11-21T06:00:00.000Z',
+    },
+    rules: { defaultCurrency: 'EUR', billDate: '2026-11-21', paymentTermsDays: 14 },
+    source: (async function* () {
+      for (const chunk of chunks) yield Buffer.from(chunk);
+    })(),
+    resumeAfterRow: 0,
+    shouldStop: () => false,
+    openRejects: () => ({
+      reject: async (row, reason, cells) => {
+        rejected.push({ row, reason, ...(cells ? { cells } : {}) });
+      },
+    }),
+    invoices: {
+      putBills: async (items) => {
+        written.push(...items);
+      },
+      paidAmounts: async (ids) => new Map(ids.filter((id) => paid.has(id)).map((id) => [id, paid.get(id)!])),
+    },
+    events: {
+      publishInvoicesDue: async (events) => {
+        announced.push(...events);
+      },
+    },
+    checkpoint: async (row) => {
+      checkpoints.push(row);
+    },
+    log: { info: () => undefined, warn: () => undefined },
+    options: { unitRows: 2, unitsInFlight: 2, checkpointEveryRows: 3 },
+    ...overrides,
+  };
+  return { input, written, announced, rejected, checkpoints, paid, run: () => runIngestPipeline(input) };
+}
+
+const header = 'InvoiceID,CustomerName,Balance,IsProcessed,Email\r\n';
+const rows = (count: number, from = 1) =>
+  Array.from(
+    { length: count },
+    (_, index) => `${from + index},Customer ${from + index},10.00,0,c${from + index}@example.com\r\n`,
+  ).join('');
+
+describe('runIngestPipeline', () => {
+  it('reads a BOM, CRLF, quoted commas and newlines, and ignores trailing blank lines', async () => {
+    const h = harness([
+      '\ufeffInvoiceID,CustomerName,Balance,IsProcessed\r\n1,"Doe, J',
+      'ane",5.00,0\r\n2,"Multi\r\nLine",6.00,0\r\n',
+      '\r\n\r\n,,,\r\n',
+    ]);
+    const outcome = await h.run();
+    expect(outcome).toMatchObject({ kind: 'completed', counts: { rows: 2, accepted: 2, rejected: 0 } });
+    expect(h.written.map((item) => [item.invoiceId, item.customerName, item.billedAmount])).toEqual([
+      ['1', 'Doe, Jane', 500],
+      ['2', 'Multi\r\nLine', 600],
+    ]);
+  });
+
+  it('keeps good rows beside bad ones and names the first row of a duplicate id', async () => {
+    const h = harness(
+      header + '1,Ada,12.50,0,\r\n2,Bob,"12,50",0,\r\n1,Ada again,3.00,0,\r\n3,Cy,1.00,0,\r\n',
+    );
+    const outcome = await h.run();
+    expect(outcome).toMatchObject({ kind: 'completed', counts: { accepted: 2, rejected: 2 } });
+    expect(h.written.map((item) => item.invoiceId)).toEqual(['1', '3']);
+    expect(h.rejected).toEqual([
+      expect.objectContaining({ row: 3, reason: expect.stringContaining('Balance "12,50" is not a number') }),
+      {
+        row: 4,
+        reason: 'InvoiceID 1 appears again (first at row 2)',
+        cells: ['1', 'Ada again', '3.00', '0', ''],
+      },
+    ]);
+  });
+
+  it('keeps the rows before a quote that is never closed, and rejects the rest with a reason', async () => {
+    const h = harness(header + rows(3) + '4,"Never closed,1.00,0,\r\n5,Lost,1.00,0,\r\n');
+    const outcome = await h.run();
+    expect(outcome).toMatchObject({ kind: 'completed', counts: { accepted: 3, rejected: 1 } });
+    expect(h.rejected).toEqual([
+      {
+        row: 5,
+        reason:
+          'a double quote opened on this row is never closed, so the rest of the file could not be read',
+      },
+    ]);
+  });
+
+  it('announces the outstanding amount, and nothing for an invoice already paid in full', async () => {
+    const h = harness(header + rows(3));
+    h.paid.set('1', 1000);
+    h.paid.set('2', 250);
+    const outcome = await h.run();
+    expect(outcome).toMatchObject({ counts: { invoicesDue: 2, alreadyPaid: 1 } });
+    expect(h.announced.map((event) => [event.data.invoiceId, event.data.balance.amount])).toEqual([
+      ['2', 750],
+      ['3', 1000],
+    ]);
+  });
+
+  it('checkpoints only over rows whose writes and events are done, in order', async () => {
+    const h = harness(header + rows(10));
+    await h.run();
+    expect(h.checkpoints.length).toBeGreaterThan(1);
+    expect([...h.checkpoints].sort((a, b) => a - b)).toEqual(h.checkpoints);
+    expect(h.checkpoints.at(-1)).toBeLessThanOrEqual(11);
+  });
+
+  it('stops when told to, with every row up to the checkpoint written', async () => {
+    let asked = 0;
+    const h = harness(header + rows(10), { shouldStop: () => (asked += 1) >= 4 });
+    const outcome = await h.run();
+    // Asked after the header (row 1) and rows 2, 3 and 4.
+    expect(outcome).toMatchObject({ kind: 'stopped', checkpointRow: 4 });
+    expect(h.written.map((item) => item.invoiceId)).toEqual(['1', '2', '3']);
+  });
+
+  it('resumes after a checkpoint: no second write or InvoiceDue before it, duplicates still found across it', async () => {
+    const h = harness(header + rows(4) + '2,Again,1.00,0,\r\n' + rows(2, 5), { resumeAfterRow: 3 });
+    const outcome = await h.run();
+    expect(outcome).toMatchObject({ kind: 'completed', counts: { rows: 7, accepted: 6, rejected: 1 } });
+    expect(h.written.map((item) => item.invoiceId)).toEqual(['3', '4', '5', '6']);
+    expect(h.announced.map((event) => event.data.invoiceId)).toEqual(['3', '4', '5', '6']);
+    expect(h.rejected).toEqual([
+      expect.objectContaining({ row: 6, reason: 'InvoiceID 2 appears again (first at row 3)' }),
+    ]);
+  });
+
+  it.each([
+    ['', 'it is empty'],
+    ['\r\n\r\n', 'it is empty'],
+    [header, 'it has a header row but no bills'],
+    [header + '\r\n,,,,\r\n', 'it has a header row but no bills'],
+    ['{"bills": []}\n', 'lacks InvoiceID, CustomerName, Balance, IsProcessed'],
+    ['\u0000\u0001\u0002PK', 'it is not a CSV text file'],
+  ])('calls %j unreadable: %s', async (csv, reason) => {
+    const h = harness(csv);
+    const outcome = await h.run();
+    expect(outcome.kind).toBe('unreadable');
+    expect(outcome.kind === 'unreadable' && outcome.reason).toContain(reason);
+    expect(h.written).toEqual([]);
+  });
+
+  it('fails when a write fails, after letting the writes in flight settle', async () => {
+    const h = harness(header + rows(10), {
+      invoices: {
+        putBills: async (items) => {
+          if (items.some((item) => item.invoiceId === '5')) throw new Error('DynamoDB is down');
+        },
+        paidAmounts: async () => new Map(),
+      },
+    });
+    await expect(h.run()).rejects.toThrow('DynamoDB is down');
+  });
+});

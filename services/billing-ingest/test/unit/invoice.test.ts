@@ -1,0 +1,88 @@
+import { InvoiceDue } from '@payflow/shared';
+import type { Bill } from '../../src/domain/bill-row';
+import {
+  billItem,
+  invoiceDue,
+  invoiceDueEventId,
+  invoiceStatus,
+  outstandingAmount,
+  uuidFromText,
+} from '../../src/domain/invoice';
+
+const bill: Bill = {
+  invoiceId: '10452',
+  customerId: 'CUS-0123456789ab',
+  customerName: 'Grace Hopper',
+  billed: { amount: 12550, currency: 'EUR' },
+  dueDate: '2026-12-05',
+  email: 'grace@example.com',
+  channels: ['email'],
+  isProcessed: false,
+};
+
+describe('invoice balances', () => {
+  it('computes outstanding and status from billed and paid', () => {
+    expect(outstandingAmount(12550, undefined)).toBe(12550);
+    expect(invoiceStatus(12550, undefined)).toBe('DUE');
+    expect(invoiceStatus(12550, 550)).toBe('PARTIALLY_PAID');
+    expect(invoiceStatus(12550, 12550)).toBe('PAID');
+    expect(invoiceStatus(12550, 13000)).toBe('PAID');
+  });
+});
+
+describe('invoiceDue', () => {
+  it('announces the outstanding amount, not the billed one, and passes the contract', () => {
+    const data = invoiceDue(bill, 2550);
+    expect(data).toEqual({
+      invoiceId: '10452',
+      customerName: 'Grace Hopper',
+      balance: { amount: 10000, currency: 'EUR' },
+      dueDate: '2026-12-05',
+      contact: { channels: ['email'], email: 'grace@example.com' },
+    });
+    expect(InvoiceDue.schema.safeParse(data).success).toBe(true);
+  });
+
+  it('says nothing for a paid, processed, zero or uncontactable bill', () => {
+    expect(invoiceDue(bill, 12550)).toBeUndefined();
+    expect(invoiceDue({ ...bill, isProcessed: true }, undefined)).toBeUndefined();
+    expect(invoiceDue({ ...bill, billed: { amount: 0, currency: 'EUR' } }, undefined)).toBeUndefined();
+    expect(invoiceDue({ ...bill, email: undefined, channels: [] }, undefined)).toBeUndefined();
+  });
+
+  it('gives the same event id for the same invoice, day and amount, and a new one when any changes', () => {
+    const id = invoiceDueEventId(bill, '2026-11-21');
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(invoiceDueEventId({ ...bill }, '2026-11-21')).toBe(id);
+    expect(invoiceDueEventId(bill, '2026-11-22')).not.toBe(id);
+    expect(invoiceDueEventId({ ...bill, billed: { amount: 12551, currency: 'EUR' } }, '2026-11-21')).not.toBe(
+      id,
+    );
+    expect(uuidFromText('a')).not.toBe(uuidFromText('b'));
+  });
+});
+
+describe('billItem', () => {
+  it('is the BILL item: billed amount in minor units, file and time of ingest, no payment fields', () => {
+    const item = billItem(bill, {
+      key: 'incoming/bills-2026-11-21.csv',
+      billDate: '2026-11-21',
+      ingestedAt: '2026-11-21T06:00:00.000Z',
+    });
+    expect(item).toEqual({
+      invoiceId: '10452',
+      record: 'BILL',
+      customerId: 'CUS-0123456789ab',
+      customerName: 'Grace Hopper',
+      billedAmount: 12550,
+      currency: 'EUR',
+      dueDate: '2026-12-05',
+      email: 'grace@example.com',
+      channels: ['email'],
+      isProcessed: false,
+      billDate: '2026-11-21',
+      sourceFile: 'incoming/bills-2026-11-21.csv',
+      updatedAt: '2026-11-21T06:00:00.000Z',
+    });
+  });
+});
