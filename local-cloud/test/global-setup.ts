@@ -43,11 +43,15 @@ export default async function globalSetup(): Promise<void> {
   );
 }
 
+/** True when `npm start` is up; waits while one is still starting (503) rather than racing it for the ports. */
 async function healthy(): Promise<boolean> {
-  try {
-    const res = await fetch(`${ENDPOINT}/_local/health`);
-    return res.status === 200;
-  } catch {
-    return false;
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const status = await fetch(`${ENDPOINT}/_local/health`).then(
+      (res) => res.status,
+      () => 0,
+    );
+    if (status !== 503 || Date.now() > deadline) return status === 200;
+    await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }

@@ -20,11 +20,19 @@ export function isCurrencyCode(code: string): boolean {
 
 /** How many minor-unit digits the currency has: 2 for EUR, 0 for JPY, 3 for BHD. */
 export function currencyDecimals(currency: string): number {
-  assertCurrency(currency);
-  return (
-    new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2
-  );
+  let decimals = decimalsByCurrency.get(currency);
+  if (decimals === undefined) {
+    assertCurrency(currency);
+    decimals =
+      new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ??
+      2;
+    decimalsByCurrency.set(currency, decimals);
+  }
+  return decimals;
 }
+
+/** Building an Intl.NumberFormat costs microseconds; a bills file asks for every row. */
+const decimalsByCurrency = new Map<string, number>();
 
 function assertCurrency(currency: string): void {
   if (!isCurrencyCode(currency)) {

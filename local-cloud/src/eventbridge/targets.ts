@@ -14,6 +14,9 @@ export interface Target extends TargetInput {
   [other: string]: unknown;
 }
 
+/** How many log-group records the local cloud keeps (GET /_local/events shows them). */
+export const MAX_LOG_RECORDS = 20_000;
+
 export type TargetKind = 'sqs' | 'lambda' | 'states' | 'sns' | 'logs' | 'events';
 
 /** The target kinds the local cloud delivers to, or undefined for an ARN it cannot deliver to. */
@@ -76,6 +79,9 @@ export class TargetSender {
           timestamp: Date.now(),
           message: body,
         });
+        // Keep the newest events only: a million-row bills file must not fill the local cloud's memory.
+        if (this.options.logs.length > MAX_LOG_RECORDS)
+          this.options.logs.splice(0, this.options.logs.length - MAX_LOG_RECORDS);
         return;
       case 'events':
         this.options.forwardToBus(
