@@ -146,8 +146,20 @@ export class Execution {
       enumerable: true,
       get: () => (this.pendingToken ??= this.deps.tokens.issue(this.executionArn)),
     });
+    const state = {};
+    // Parameters are resolved as a state is entered, so "now" is that state's EnteredTime.
+    Object.defineProperty(state, 'EnteredTime', { enumerable: true, get: () => new Date().toISOString() });
+    Object.defineProperty(state, 'RetryCount', { enumerable: true, value: 0 });
     return {
-      Execution: { Id: this.executionArn, Name: this.name, RoleArn: this.machine.roleArn },
+      Execution: {
+        Id: this.executionArn,
+        Input: JSON.parse(this.input) as unknown,
+        Name: this.name,
+        RoleArn: this.machine.roleArn,
+        StartTime: new Date(this.startDate * 1000).toISOString(),
+        RedriveCount: 0,
+      },
+      State: state,
       StateMachine: { Id: this.machine.stateMachineArn, Name: this.machine.name },
       Task: task,
     };

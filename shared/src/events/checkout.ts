@@ -21,7 +21,7 @@ export const OrderRejected = defineEventContract({
   version: 1,
   schema: z.strictObject({
     ...order,
-    stage: z.enum(['card', 'stock', 'payment']),
+    stage: z.enum(['details', 'stock', 'payment']),
     reason: ReasonSchema,
   }),
 });

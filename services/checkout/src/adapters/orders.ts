@@ -1,0 +1,68 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { awsClient, type Money } from '@payflow/shared';
+import type { OrderRecord } from '../domain/order-record';
+
+function documents(): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(awsClient(DynamoDBClient), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+}
+
+export interface PaymentRequested {
+  orderId: string;
+  taskToken: string;
+  total: Money;
+  session: { sessionId: string; payUrl: string; expiresAt: string };
+  at: string;
+}
+
+/** The orders table, which the state machine writes through direct integrations and the functions read. */
+export function createOrderStore(tableName: string, client: DynamoDBDocumentClient = documents()) {
+  return {
+    async get(orderId: string): Promise<OrderRecord | undefined> {
+      const out = await client.send(
+        new GetCommand({ TableName: tableName, Key: { orderId }, ConsistentRead: true }),
+      );
+      return out.Item as OrderRecord | undefined;
+    },
+
+    /** Saves the task's token and its session, and moves the order to AWAITING_PAYMENT (once: a retry keeps one history entry). */
+    async paymentRequested(request: PaymentRequested): Promise<void> {
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { orderId: request.orderId },
+          ConditionExpression: 'attribute_exists(orderId)',
+          UpdateExpression:
+            'SET taskToken = :token, #session = :session, #total = :total, paymentStatus = :awaiting, ' +
+            '#status = :awaiting, updatedAt = :at, statusHistory = list_append(statusHistory, :change)',
+          ExpressionAttributeNames: { '#session': 'session', '#total': 'total', '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':token': request.taskToken,
+            ':session': request.session,
+            ':total': request.total,
+            ':awaiting': 'AWAITING_PAYMENT',
+            ':at': request.at,
+            ':change': [{ status: 'AWAITING_PAYMENT', at: request.at }],
+          },
+        }),
+      );
+    },
+
+    /** A retried RequestPayment reuses the session it already made and only swaps in the new token. */
+    async replaceTaskToken(orderId: string, taskToken: string, at: string): Promise<void> {
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { orderId },
+          ConditionExpression: 'attribute_exists(orderId)',
+          UpdateExpression: 'SET taskToken = :token, updatedAt = :at',
+          ExpressionAttributeValues: { ':token': taskToken, ':at': at },
+        }),
+      );
+    },
+  };
+}
+
+export type OrderStore = ReturnType<typeof createOrderStore>;

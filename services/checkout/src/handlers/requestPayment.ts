@@ -1,0 +1,71 @@
+import {
+  describeIssues,
+  IdentifierSchema,
+  MoneySchema,
+  OrderCustomerSchema,
+  withCorrelationId,
+} from '@payflow/shared';
+import { z } from 'zod';
+import { notificationChoiceOf } from '../domain/order';
+import { logger, services } from '../wiring';
+
+export const RequestPaymentInputSchema = z.object({
+  taskToken: z.string().min(1).max(2048),
+  orderId: IdentifierSchema,
+  customer: OrderCustomerSchema,
+  total: MoneySchema,
+  correlationId: z.string().min(1),
+  sessionSeconds: z.number().int().positive(),
+});
+
+/**
+ * The RequestPayment task (.waitForTaskToken): keeps the task token in the order, then asks payments for a session
+ * the customer pays. The execution waits until completePaymentTask hands the payment's outcome back.
+ */
+export async function handler(event: unknown): Promise<{ sessionId: string; reused: boolean }> {
+  const parsed = RequestPaymentInputSchema.safeParse(event);
+  if (!parsed.success) {
+    // Never echo the input: it holds the task token.
+    throw new Error(`requestPayment input is invalid: ${describeIssues(parsed.error)}`);
+  }
+  const input = parsed.data;
+  withCorrelationId(logger, input.correlationId);
+  const { orders, paymentsApi } = services();
+  const now = new Date();
+  const order = await orders.get(input.orderId);
+  if (!order)
+    throw new Error(`Order ${input.orderId} is not in the orders table; RecordOrder must run first`);
+
+  // A retry of this task (new token) reuses the session a previous attempt made, so the customer has one to pay.
+  if (order.session && Date.parse(order.session.expiresAt) > now.getTime()) {
+    await orders.replaceTaskToken(input.orderId, input.taskToken, now.toISOString());
+    logger.info('Payment session reused for a retried task', {
+      orderId: input.orderId,
+      sessionId: order.session.sessionId,
+    });
+    return { sessionId: order.session.sessionId, reused: true };
+  }
+
+  const session = await paymentsApi.createSession({
+    orderId: input.orderId,
+    customerId: input.customer.id,
+    amount: input.total,
+    notification: notificationChoiceOf(input.customer),
+    expiresInSeconds: input.sessionSeconds,
+    correlationId: input.correlationId,
+  });
+  await orders.paymentRequested({
+    orderId: input.orderId,
+    taskToken: input.taskToken,
+    total: input.total,
+    session,
+    at: new Date().toISOString(),
+  });
+  logger.info('Payment session requested', {
+    orderId: input.orderId,
+    sessionId: session.sessionId,
+    amount: input.total,
+    expiresAt: session.expiresAt,
+  });
+  return { sessionId: session.sessionId, reused: false };
+}

@@ -1,0 +1,208 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- HTTP answers and outbox entries are read as loose JSON in tests */
+/** What the checkout integration tests share: the APIs, the local cloud's outboxes and the execution history. */
+import { GetExecutionHistoryCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { randomUUID } from 'node:crypto';
+
+export const CHECKOUT_API = 'http://localhost:3300';
+export const PAYMENTS_API = 'http://localhost:3200';
+
+export function endpoint(): string {
+  const url = process.env.AWS_ENDPOINT_URL;
+  if (!url)
+    throw new Error(
+      'AWS_ENDPOINT_URL is not set: run the tests through jest (its globalSetup starts the local cloud)',
+    );
+  return url;
+}
+
+export interface ApiResponse<Body = Record<string, any>> {
+  status: number;
+  headers: Headers;
+  body: Body;
+}
+
+export async function call<Body = Record<string, any>>(
+  base: string,
+  method: string,
+  path: string,
+  options: { body?: unknown; raw?: string; headers?: Record<string, string>; key?: string } = {},
+): Promise<ApiResponse<Body>> {
+  const headers: Record<string, string> = { ...(options.headers ?? {}) };
+  if (options.body !== undefined || options.raw !== undefined) headers['content-type'] ??= 'application/json';
+  if (options.key) headers['idempotency-key'] = options.key;
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers,
+    ...(options.raw !== undefined
+      ? { body: options.raw }
+      : options.body !== undefined
+        ? { body: JSON.stringify(options.body) }
+        : {}),
+  });
+  const text = await response.text();
+  let body: unknown = undefined;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = text;
+  }
+  return { status: response.status, headers: response.headers, body: body as Body };
+}
+
+export const checkout = (method: string, path: string, options?: Parameters<typeof call>[3]) =>
+  call(CHECKOUT_API, method, path, options);
+export const payments = (method: string, path: string, options?: Parameters<typeof call>[3]) =>
+  call(PAYMENTS_API, method, path, options);
+
+/** A unique customer per test, so the outbox and the bus can be searched by address. */
+export function customer(channels: ('email' | 'sms')[] = ['email']) {
+  const id = randomUUID().slice(0, 8);
+  return { id: `cust-${id}`, email: `shopper-${id}@example.com`, channels };
+}
+
+export const LONDON = {
+  name: 'Ada Lovelace',
+  line1: "12 St James's Square",
+  city: 'London',
+  postalCode: 'SW1Y 4JH',
+  country: 'GB',
+};
+/** The carrier simulator does not deliver to Antarctica (README). */
+export const ANTARCTICA = {
+  name: 'Station Chief',
+  line1: 'McMurdo Station',
+  city: 'Ross Island',
+  postalCode: '9999',
+  country: 'AQ',
+};
+
+export function checkoutBody(overrides: Record<string, unknown> = {}) {
+  return {
+    customer: customer(),
+    items: [
+      { sku: 'TEA-EARLGREY-100G', quantity: 2, unitPrice: { amount: 650, currency: 'GBP' } },
+      { sku: 'MUG-STONEWARE', quantity: 1, unitPrice: { amount: 1200, currency: 'GBP' } },
+    ],
+    shippingAddress: LONDON,
+    ...overrides,
+  };
+}
+
+export const GOOD_CARD = {
+  number: '4242 4242 4242 4242',
+  expiryMonth: 12,
+  expiryYear: 2030,
+  cvv: '987',
+  holderName: 'Ada Lovelace',
+};
+export const DECLINED_CARD = { ...GOOD_CARD, number: '4000 0000 0000 0002' };
+
+export async function until<T>(
+  what: string,
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T = await read();
+  while (!done(last)) {
+    if (Date.now() > deadline)
+      throw new Error(`Timed out waiting for ${what}; last seen: ${JSON.stringify(last)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    last = await read();
+  }
+  return last;
+}
+
+export const FINAL_STATUSES = [
+  'CONFIRMED',
+  'REJECTED',
+  'CANCELLED',
+  'PAYMENT_TIMED_OUT',
+  'SHIPPING_UNAVAILABLE',
+];
+
+export async function startCheckout(body: unknown = checkoutBody(), key = randomUUID()) {
+  const response = await checkout('POST', '/checkouts', { body, key });
+  if (response.status !== 202)
+    throw new Error(`POST /checkouts answered ${response.status}: ${JSON.stringify(response.body)}`);
+  return response.body as {
+    orderId: string;
+    status: string;
+    executionArn: string;
+    total: { amount: number; currency: string };
+  };
+}
+
+export const readOrder = async (orderId: string) => (await checkout('GET', `/checkouts/${orderId}`)).body;
+
+export const waitForSession = (orderId: string) =>
+  until(
+    `the payment session of ${orderId}`,
+    () => readOrder(orderId),
+    (order) => Boolean(order.payment?.sessionId) || FINAL_STATUSES.includes(order.status),
+  );
+
+export const waitForFinal = (orderId: string, timeoutMs = 30_000) =>
+  until(
+    `a final status of ${orderId}`,
+    () => readOrder(orderId),
+    (order) => FINAL_STATUSES.includes(order.status),
+    timeoutMs,
+  );
+
+export async function paySession(sessionId: string, card = GOOD_CARD, key = randomUUID()) {
+  return payments('POST', `/payment-sessions/${sessionId}/pay`, { body: { card }, key });
+}
+
+export interface Email {
+  to?: string[] | string;
+  destination?: { to?: string[] };
+  subject?: string;
+  [key: string]: unknown;
+}
+
+export async function emailsTo(address: string): Promise<Record<string, any>[]> {
+  const response = await fetch(`${endpoint()}/_local/emails?to=${encodeURIComponent(address)}`);
+  return (await response.json()) as Record<string, any>[];
+}
+
+export interface BusEvent {
+  'detail-type': string;
+  source: string;
+  detail: { id: string; correlationId: string; data: Record<string, any> };
+}
+
+export async function busEventsFor(orderId: string): Promise<BusEvent[]> {
+  const all = (await (await fetch(`${endpoint()}/_local/events`)).json()) as BusEvent[];
+  return all.filter((event) => event.detail?.data?.orderId === orderId);
+}
+
+const sfn = () =>
+  new SFNClient({
+    endpoint: endpoint(),
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+
+export async function history(executionArn: string): Promise<HistoryEvent[]> {
+  const events: HistoryEvent[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await sfn().send(
+      new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000 }),
+    );
+    events.push(...(page.events ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return events;
+}
+
+/** The names of the top-level states entered, in order: the path the execution took. */
+export async function statesEntered(executionArn: string): Promise<string[]> {
+  return (await history(executionArn))
+    .filter((event) => event.type?.endsWith('StateEntered'))
+    .map((event) => event.stateEnteredEventDetails?.name ?? '');
+}
+
+export { sfn };
