@@ -1,0 +1,92 @@
+/**
+ * The first complete story, end to end through the local cloud: a bills file in, the invoice paid through the
+ * payments API with "both", the customer told by e-mail and SMS. Needs billing-ingest and payments running:
+ * PAYFLOW_TEST_SERVICES=notification,payments,billing-ingest PAYFLOW_EDGE_PORT=4620 npx jest services/notification/test/integration/first-story
+ */
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { randomInt, randomUUID } from 'node:crypto';
+import { emailsTo, localEndpoint, smsTo, uniqueEmail, uniquePhone, waitFor } from '../support/local-cloud';
+
+/** The payments HTTP API (serverless-offline); another address only when it runs on other ports. */
+const PAYMENTS_API = process.env.PAYFLOW_PAYMENTS_URL ?? 'http://localhost:3200';
+const BILLS_BUCKET = 'payflow-billing-ingest-local-bills';
+
+const only = process.env.PAYFLOW_TEST_SERVICES?.split(',').map((s) => s.trim());
+const storyServicesRunning = !only || (only.includes('payments') && only.includes('billing-ingest'));
+
+(storyServicesRunning ? describe : describe.skip)(
+  'bills file in, invoice paid on the web page, customer notified',
+  () => {
+    it('tells the customer the invoice is due, takes the payment, and confirms it by e-mail and SMS', async () => {
+      const email = uniqueEmail('story');
+      const phone = uniquePhone();
+      const invoiceId = `9${String(randomInt(0, 100_000_000)).padStart(8, '0')}`;
+      const today = new Date().toISOString().slice(0, 10);
+      const csv = [
+        'InvoiceID,CustomerName,Balance,IsProcessed,Email,Phone,DueDate,Currency',
+        `${invoiceId},Grace Hopper,125.50,0,${email},${phone},2026-12-31,EUR`,
+      ].join('\r\n');
+
+      const s3 = new S3Client({
+        endpoint: localEndpoint(),
+        region: 'us-east-1',
+        forcePathStyle: true,
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      });
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: BILLS_BUCKET,
+          Key: `incoming/bills-${today}.csv`,
+          Body: csv,
+          ContentType: 'text/csv',
+        }),
+      );
+
+      // The bill itself is announced (InvoiceDue) on both channels the file gives.
+      const [due] = await waitFor(
+        'the invoice-due e-mail',
+        async () => {
+          const emails = await emailsTo(email);
+          return emails.length > 0 && emails;
+        },
+        60_000,
+      );
+      expect(due!.subject).toContain(`Invoice ${invoiceId}: 125.50 EUR due`);
+      await waitFor('the invoice-due SMS', async () => (await smsTo(phone)).length > 0);
+
+      const invoice = await fetch(`${PAYMENTS_API}/invoices/${invoiceId}`);
+      expect(invoice.status).toBe(200);
+      const paid = await fetch(`${PAYMENTS_API}/invoices/${invoiceId}/payments`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+        body: JSON.stringify({
+          amount: { amount: 12550, currency: 'EUR' },
+          card: {
+            number: '4242 4242 4242 4242',
+            expiryMonth: 12,
+            expiryYear: 2030,
+            cvv: '987',
+            holderName: 'Grace Hopper',
+          },
+          notification: { channels: ['email', 'sms'], email, phone },
+        }),
+      });
+      expect(paid.status).toBe(201);
+
+      const confirmation = await waitFor('the payment confirmation e-mail', async () =>
+        (await emailsTo(email)).find(
+          (sent) => sent.subject === `Payment received: 125.50 EUR for invoice ${invoiceId}`,
+        ),
+      );
+      expect(confirmation.text).toContain('Card: Visa ending 4242');
+      expect(confirmation.text).not.toContain('4242 4242 4242 4242');
+      const text = await waitFor('the payment confirmation SMS', async () =>
+        (await smsTo(phone)).find((sms) =>
+          sms.message.includes(`payment of 125.50 EUR received for invoice ${invoiceId}`),
+        ),
+      );
+      expect(text.message.length).toBeLessThanOrEqual(160);
+    });
+  },
+);

@@ -1,0 +1,194 @@
+import { eventContracts, type NotificationChannel } from '@payflow/shared';
+import type { CustomerEvent } from '../../src/domain/customer-events';
+import { classifyDeliveryError, retryDelaySeconds } from '../../src/domain/delivery-errors';
+import { notificationFailedId, uuidV5 } from '../../src/domain/event-ids';
+import {
+  createDelivery,
+  notifyCustomer,
+  TransientDeliveryError,
+  type SendRecord,
+  type SendRequest,
+  type Senders,
+} from '../../src/domain/notify';
+import { catalogFromDisk } from '../support/catalog';
+import { contractExample, readdressed } from '../support/contract-fixtures';
+
+const awsError = (name: string) => Object.assign(new Error(`${name} from the provider`), { name });
+
+function paymentSucceeded(channels: NotificationChannel[]): CustomerEvent {
+  const event = readdressed(contractExample('PaymentSucceeded'), {
+    channels,
+    email: 'grace@example.com',
+    phone: '+14155550123',
+  });
+  return {
+    source: 'payflow.payments',
+    detailType: 'PaymentSucceeded',
+    detail: eventContracts.PaymentSucceeded.detailSchema.parse(event.detail),
+  } as CustomerEvent;
+}
+
+/** Senders that record what they were asked to send, failing with the errors queued per channel. */
+function outbox(failures: Partial<Record<NotificationChannel, Error[]>> = {}) {
+  const sent: Array<{ channel: NotificationChannel; to: string; text: string }> = [];
+  const senders: Senders = {
+    async sendEmail(to, email) {
+      const failure = failures.email?.shift();
+      if (failure) throw failure;
+      sent.push({ channel: 'email', to, text: email.text });
+      return `email-${sent.length}`;
+    },
+    async sendSms(to, sms) {
+      const failure = failures.sms?.shift();
+      if (failure) throw failure;
+      sent.push({ channel: 'sms', to, text: sms.text });
+      return `sms-${sent.length}`;
+    },
+  };
+  return { sent, senders };
+}
+
+/** The sends record as Powertools keeps it: the first successful result per (eventId, channel) is replayed. */
+function inMemorySendsRecord(deliver: (request: SendRequest) => Promise<SendRecord>) {
+  const stored = new Map<string, SendRecord>();
+  return async (request: SendRequest): Promise<SendRecord> => {
+    const key = `${request.eventId}#${request.channel}`;
+    const existing = stored.get(key);
+    if (existing) return { ...existing, replayed: true };
+    const record = await deliver(request);
+    stored.set(key, record);
+    return record;
+  };
+}
+
+function ports(failures: Partial<Record<NotificationChannel, Error[]>> = {}) {
+  const { sent, senders } = outbox(failures);
+  const published: Array<{ eventId: string; record: SendRecord }> = [];
+  const now = () => new Date('2026-11-21T10:00:00Z');
+  return {
+    sent,
+    published,
+    ports: {
+      catalog: catalogFromDisk(),
+      sendOnce: inMemorySendsRecord(createDelivery(senders, now)),
+      publishFailed: async (event: CustomerEvent, record: SendRecord) => {
+        published.push({ eventId: event.detail.id, record });
+      },
+    },
+  };
+}
+
+describe('notifying a customer', () => {
+  it('sends one message per chosen channel and records each as SENT with a masked address', async () => {
+    const { sent, ports: p } = ports();
+    const records = await notifyCustomer(paymentSucceeded(['email', 'sms']), p);
+    expect(sent.map((s) => [s.channel, s.to])).toEqual([
+      ['email', 'grace@example.com'],
+      ['sms', '+14155550123'],
+    ]);
+    expect(records.map((r) => [r.channel, r.status, r.to])).toEqual([
+      ['email', 'SENT', 'g***@example.com'],
+      ['sms', 'SENT', '+1******0123'],
+    ]);
+    expect(records[1]!.segments).toBe(1);
+  });
+
+  it('sends nothing the second time the same event arrives', async () => {
+    const { sent, ports: p } = ports();
+    const event = paymentSucceeded(['email', 'sms']);
+    await notifyCustomer(event, p);
+    const again = await notifyCustomer(event, p);
+    expect(sent).toHaveLength(2);
+    expect(again.every((r) => r.replayed)).toBe(true);
+  });
+
+  it('records a permanent refusal as FAILED, publishes it, and still sends the other channel', async () => {
+    const { sent, published, ports: p } = ports({ email: [awsError('MessageRejected')] });
+    const event = paymentSucceeded(['email', 'sms']);
+    const records = await notifyCustomer(event, p);
+    expect(records.map((r) => r.status)).toEqual(['FAILED', 'SENT']);
+    expect(records[0]!.reason).toContain('MessageRejected');
+    expect(sent.map((s) => s.channel)).toEqual(['sms']);
+    expect(published).toEqual([{ eventId: event.detail.id, record: records[0] }]);
+  });
+
+  it('does not retry a permanent refusal: a redelivery publishes the same failure again and sends nothing', async () => {
+    const { sent, published, ports: p } = ports({ sms: [awsError('InvalidParameter')] });
+    const event = paymentSucceeded(['sms']);
+    await notifyCustomer(event, p);
+    await notifyCustomer(event, p);
+    expect(sent).toHaveLength(0);
+    expect(published).toHaveLength(2);
+    expect(published[1]!.record.replayed).toBe(true);
+  });
+
+  it('throws on a transient error after the other channel is sent, and the retry sends only the failed one', async () => {
+    const { sent, ports: p } = ports({ email: [awsError('TooManyRequestsException')] });
+    const event = paymentSucceeded(['email', 'sms']);
+    await expect(notifyCustomer(event, p)).rejects.toThrow(TransientDeliveryError);
+    expect(sent.map((s) => s.channel)).toEqual(['sms']);
+
+    const records = await notifyCustomer(event, p);
+    expect(sent.map((s) => s.channel)).toEqual(['sms', 'email']);
+    expect(records.map((r) => [r.channel, r.status, Boolean(r.replayed)])).toEqual([
+      ['email', 'SENT', false],
+      ['sms', 'SENT', true],
+    ]);
+  });
+
+  it('treats an error it has never seen as transient: the record goes to the DLQ rather than being dropped', async () => {
+    const { ports: p } = ports({ email: [awsError('SomethingNew')] });
+    await expect(notifyCustomer(paymentSucceeded(['email']), p)).rejects.toThrow(/email \(SomethingNew/);
+  });
+});
+
+describe('which provider errors are permanent', () => {
+  it.each([
+    ['email', 'MessageRejected', 'permanent'],
+    ['email', 'MailFromDomainNotVerifiedException', 'permanent'],
+    ['email', 'TooManyRequestsException', 'transient'],
+    ['email', 'SendingPausedException', 'transient'],
+    ['email', 'InternalFailure', 'transient'],
+    ['sms', 'InvalidParameter', 'permanent'],
+    ['sms', 'Throttling', 'transient'],
+    ['sms', 'MessageRejected', 'transient'],
+  ] as const)('%s %s is %s', (channel, name, kind) => {
+    expect(classifyDeliveryError(channel, awsError(name))).toBe(kind);
+  });
+
+  it('treats something that is not an Error as transient', () => {
+    expect(classifyDeliveryError('email', 'socket hang up')).toBe('transient');
+  });
+});
+
+describe('retry delays', () => {
+  it('doubles per receive from the base, capped at 15 minutes', () => {
+    expect([1, 2, 3].map((n) => retryDelaySeconds(n, 10, true))).toEqual([10, 20, 40]);
+    expect(retryDelaySeconds(20, 10, true)).toBe(900);
+    expect(retryDelaySeconds(0, 1, true)).toBe(1);
+  });
+
+  it('is zero for a record that can never succeed, so it reaches the DLQ at once', () => {
+    expect(retryDelaySeconds(2, 10, false)).toBe(0);
+  });
+});
+
+describe('NotificationFailed ids', () => {
+  it('are RFC 9562 version 5 UUIDs (checked against a published vector)', () => {
+    // Python: uuid.uuid5(uuid.NAMESPACE_DNS, 'python.org')
+    expect(uuidV5('python.org', '6ba7b810-9dad-11d1-80b4-00c04fd430c8')).toBe(
+      '886313e1-3b8a-5372-9b90-0c9aee199e5d',
+    );
+  });
+
+  it('are the same for the same event and channel, and differ otherwise', () => {
+    const id = notificationFailedId('5d2a8f10-3c7b-4e91-a6d4-000000000004', 'email');
+    expect(notificationFailedId('5d2a8f10-3c7b-4e91-a6d4-000000000004', 'email')).toBe(id);
+    expect(notificationFailedId('5d2a8f10-3c7b-4e91-a6d4-000000000004', 'sms')).not.toBe(id);
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  it('refuses a namespace that is not a UUID', () => {
+    expect(() => uuidV5('x', 'not-a-uuid')).toThrow(/not a UUID/);
+  });
+});
