@@ -16,7 +16,7 @@ const common: Config = {
   testEnvironment: 'node',
   transform,
   transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
-  modulePathIgnorePatterns: ['<rootDir>/.local/', '/\\.serverless/', '/\\.esbuild/'],
+  modulePathIgnorePatterns: ['<rootDir>/.local/', '/\\.serverless/', '/\\.esbuild'],
 };
 
 const config: Config = {

@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/.serverless/**', '**/.esbuild/**', '**/.local/**', 'coverage/**'] },
+  { ignores: ['**/node_modules/**', '**/.serverless/**', '**/.esbuild*/**', '**/.local/**', 'coverage/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

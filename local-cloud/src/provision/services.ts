@@ -113,7 +113,7 @@ function sourceHash(paths: string[]): string {
     const stat = fs.statSync(p);
     if (stat.isDirectory()) {
       for (const entry of fs.readdirSync(p).sort()) {
-        if (['node_modules', '.serverless', '.esbuild', 'test'].includes(entry)) continue;
+        if (['node_modules', '.serverless', 'test'].includes(entry) || entry.startsWith('.esbuild')) continue;
         visit(path.join(p, entry));
       }
     } else {

@@ -47,6 +47,8 @@ describe.each(services)('IAM of the packaged %s service', (_name, service) => {
       ['package', '--stage', 'iamcheck', '--package', out],
       {
         cwd: path.join(root, service.path),
+        // Not the .esbuild folder serverless-offline serves from while the other integration tests run.
+        env: { ...process.env, PAYFLOW_ESBUILD_WORK_FOLDER: '.esbuild-iamcheck' },
         timeout: 180_000,
       },
     );
