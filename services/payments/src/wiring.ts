@@ -4,10 +4,12 @@ import { createPaymentEvents } from './adapters/events';
 import { createExpiryQueue } from './adapters/expiry-queue';
 import { createInvoiceReader } from './adapters/invoices';
 import { createPaymentStore } from './adapters/payments-store';
+import { createRefundStore } from './adapters/refunds';
 import { createSessionStore } from './adapters/sessions';
 import { readConfig, type PaymentsConfig } from './config';
 import type { PaymentDependencies } from './domain/pay';
 import type { Payment } from './domain/payment';
+import type { RefundDependencies } from './domain/refund';
 
 export const logger: Logger = createLogger(process.env.POWERTOOLS_SERVICE_NAME || 'payments');
 
@@ -19,13 +21,15 @@ export function services() {
 let cached: ReturnType<typeof build> | undefined;
 
 function build(config: PaymentsConfig) {
+  const readInvoice = createInvoiceReader(config.invoicesTable);
   return {
     config,
-    readInvoice: createInvoiceReader(config.invoicesTable),
+    readInvoice,
     payments: createPaymentStore(config.paymentsTable),
     sessions: createSessionStore(config.sessionsTable),
     events: createPaymentEvents(config.eventBusName),
     expiryQueue: createExpiryQueue(config.sessionExpiryQueueName),
+    refunds: createRefundStore(config, readInvoice),
   };
 }
 
@@ -35,6 +39,15 @@ export async function paymentDependencies(correlationId: string): Promise<Paymen
     bank: await bankProvider(),
     payments,
     publishOutcome: (payment: Payment) => events.paymentSettled(payment, correlationId),
+  };
+}
+
+export async function refundDependencies(correlationId: string): Promise<RefundDependencies> {
+  const { refunds, events } = services();
+  return {
+    bank: await bankProvider(),
+    store: refunds,
+    publishRefunded: (payment: Payment) => events.paymentRefunded(payment, correlationId),
   };
 }
 

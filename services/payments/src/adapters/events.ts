@@ -1,6 +1,7 @@
 import {
   createPublisher,
   PaymentFailed,
+  PaymentRefunded,
   PaymentSessionExpired,
   PaymentSucceeded,
   type NotificationChoice,
@@ -10,21 +11,27 @@ import type { Payment } from '../domain/payment';
 import { stableEventId } from '../domain/payment';
 import type { PaymentSession } from '../domain/session';
 
-/** PaymentSucceeded / PaymentFailed / PaymentSessionExpired on the Payflow bus; event ids are stable per outcome. */
+/** What a payment paid, as its events name it: the invoice, or the order and its session. */
+function paidFor(payment: Payment) {
+  const { subject } = payment;
+  return subject.kind === 'invoice'
+    ? { invoiceId: subject.invoiceId }
+    : { orderId: subject.orderId, sessionId: subject.sessionId };
+}
+
+/**
+ * PaymentSucceeded / PaymentFailed / PaymentSessionExpired / PaymentRefunded on the Payflow bus; event ids are
+ * stable per outcome.
+ */
 export function createPaymentEvents(
   busName: string,
   publisher: Publisher = createPublisher({ busName, source: 'payflow.payments' }),
 ) {
   return {
     async paymentSettled(payment: Payment, correlationId: string): Promise<void> {
-      const { subject } = payment;
-      const paidFor =
-        subject.kind === 'invoice'
-          ? { invoiceId: subject.invoiceId }
-          : { orderId: subject.orderId, sessionId: subject.sessionId };
       const common = {
         paymentId: payment.paymentId,
-        ...paidFor,
+        ...paidFor(payment),
         amount: payment.amount,
         card: payment.card,
         notification: payment.notification,
@@ -41,6 +48,24 @@ export function createPaymentEvents(
           { correlationId, id: stableEventId(payment.paymentId, 'PaymentFailed') },
         );
       }
+    },
+
+    async paymentRefunded(payment: Payment, correlationId: string): Promise<void> {
+      const refundId = payment.refund?.refundId;
+      if (!refundId) throw new Error(`Payment ${payment.paymentId} has no refund to announce`);
+      await publisher.publish(
+        PaymentRefunded,
+        {
+          paymentId: payment.paymentId,
+          refundId,
+          ...paidFor(payment),
+          amount: payment.amount,
+          card: payment.card,
+          reason: payment.reason ?? 'The payment was refunded.',
+          notification: payment.notification,
+        },
+        { correlationId, id: stableEventId(refundId, 'PaymentRefunded') },
+      );
     },
 
     async sessionExpired(

@@ -1,7 +1,7 @@
 import { GetCommand, QueryCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import { BadRequestError, type Money } from '@payflow/shared';
 import type { PaymentStore } from '../domain/pay';
-import type { Payment, PaymentSubject } from '../domain/payment';
+import type { Payment, PaymentRefund, PaymentSubject } from '../domain/payment';
 import { subjectKey } from '../domain/payment';
 import { dynamoDocuments } from './dynamodb';
 
@@ -30,6 +30,15 @@ export function paymentToItem(payment: Payment): Item {
     failureCode: payment.failureCode,
     providerReference: payment.providerReference,
     supersedes: payment.supersedes,
+    ...(payment.refund
+      ? {
+          refundId: payment.refund.refundId,
+          refundRequestedAt: payment.refund.requestedAt,
+          refundedAt: payment.refund.refundedAt,
+          refundProviderReference: payment.refund.providerReference,
+          refundPublishedAt: payment.refund.publishedAt,
+        }
+      : {}),
     createdAt: payment.createdAt,
     updatedAt: payment.updatedAt,
     historyKey: `${payment.createdAt}#${payment.paymentId}`,
@@ -57,8 +66,19 @@ export function itemToPayment(item: Item): Payment {
     ...(item.failureCode ? { failureCode: item.failureCode } : {}),
     ...(item.providerReference ? { providerReference: item.providerReference } : {}),
     ...(item.supersedes ? { supersedes: item.supersedes } : {}),
+    ...(item.refundId ? { refund: itemToRefund(item) } : {}),
     createdAt: item.createdAt,
     updatedAt: item.updatedAt,
+  };
+}
+
+function itemToRefund(item: Item): PaymentRefund {
+  return {
+    refundId: item.refundId,
+    requestedAt: item.refundRequestedAt,
+    ...(item.refundedAt ? { refundedAt: item.refundedAt } : {}),
+    ...(item.refundProviderReference ? { providerReference: item.refundProviderReference } : {}),
+    ...(item.refundPublishedAt ? { publishedAt: item.refundPublishedAt } : {}),
   };
 }
 

@@ -1,5 +1,5 @@
 import { currencyDecimals, normaliseCardNumber, type Money } from '@payflow/shared';
-import type { BankOutcome, BankProvider, ChargeRequest } from './bank';
+import type { BankOutcome, BankProvider, ChargeRequest, RefundOutcome, RefundRequest } from './bank';
 
 /** Test cards the simulator always declines, whatever the amount (listed in the README). */
 export const DECLINING_TEST_CARDS: Readonly<
@@ -23,7 +23,7 @@ export interface BankSimulatorOptions {
 
 /**
  * The simulated bank of the payment-gateway write-up: 1.00 declined, 2.00 insufficient funds,
- * 24.00 pending the first time and accepted when asked again, anything else accepted.
+ * 24.00 pending the first time and accepted when asked again, anything else accepted. Refunds are always accepted.
  */
 export function createBankSimulator({ apiKey }: BankSimulatorOptions): BankProvider {
   if (!apiKey)
@@ -54,6 +54,10 @@ export function createBankSimulator({ apiKey }: BankSimulatorOptions): BankProvi
     },
     async confirmPending({ providerReference }): Promise<BankOutcome> {
       return { status: 'ACCEPTED', providerReference };
+    },
+    async refund({ refundId }: RefundRequest): Promise<RefundOutcome> {
+      // Derived from the refund id, so asking twice gets the same answer, as a real provider's idempotency key does.
+      return { status: 'ACCEPTED', providerReference: `sim-${refundId}` };
     },
   };
 }

@@ -16,6 +16,21 @@ export interface ChargeRequest {
   card: CardInput;
 }
 
+export interface RefundRequest {
+  /** Our refund id; the bank's idempotency key, so a refund asked for again after a crash is made once. */
+  refundId: string;
+  paymentId: string;
+  /** The bank's id for the charge being refunded. */
+  providerReference?: string;
+  amount: Money;
+}
+
+/** What the bank said about a refund; `providerReference` is the bank's id for it. */
+export interface RefundOutcome {
+  status: 'ACCEPTED';
+  providerReference: string;
+}
+
 /** The port every bank adapter implements (the simulator locally, a card processor on AWS). */
 export interface BankProvider {
   charge(request: ChargeRequest): Promise<BankOutcome>;
@@ -25,4 +40,6 @@ export interface BankProvider {
     amount: Money;
     card: MaskedCard;
   }): Promise<BankOutcome>;
+  /** Gives a charge back in full; asking again with the same refund id returns the first answer. */
+  refund(request: RefundRequest): Promise<RefundOutcome>;
 }

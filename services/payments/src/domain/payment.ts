@@ -14,8 +14,17 @@ import { z } from 'zod';
  * PROCESSING: the amount is held on the invoice or session while the bank is asked.
  * PENDING: the bank has not decided; paying the same amount again asks it again.
  * SUPERSEDED: a pending payment that a later attempt completed.
+ * REFUNDING: a refund is claimed and the bank asked (under the refund id); REFUNDED: the money went back.
  */
-export const paymentStatuses = ['PROCESSING', 'SUCCEEDED', 'FAILED', 'PENDING', 'SUPERSEDED'] as const;
+export const paymentStatuses = [
+  'PROCESSING',
+  'SUCCEEDED',
+  'FAILED',
+  'PENDING',
+  'SUPERSEDED',
+  'REFUNDING',
+  'REFUNDED',
+] as const;
 export type PaymentStatus = (typeof paymentStatuses)[number];
 
 /** What a payment pays: an invoice, or a payment session for an order. */
@@ -40,8 +49,22 @@ export interface Payment {
   providerReference?: string;
   /** The pending payment this one completed. */
   supersedes?: string;
+  /** Set when a refund is claimed; `reason` then says why the money goes back. */
+  refund?: PaymentRefund;
   createdAt: string;
   updatedAt: string;
+}
+
+/** The one refund a payment can have; its id follows from the payment id (see refundIdFor). */
+export interface PaymentRefund {
+  refundId: string;
+  requestedAt: string;
+  /** Set with status REFUNDED. */
+  refundedAt?: string;
+  /** The bank's id for the refund. */
+  providerReference?: string;
+  /** When PaymentRefunded reached the bus; until then a retry publishes it (same event id). */
+  publishedAt?: string;
 }
 
 export const PositiveMoneySchema = MoneySchema.refine((money) => money.amount > 0, {
@@ -115,6 +138,8 @@ export interface PaymentView {
   amount: Money;
   card: MaskedCard;
   reason?: string;
+  refundId?: string;
+  refundedAt?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -134,6 +159,8 @@ export function paymentView(payment: Payment): PaymentView {
     amount: payment.amount,
     card: payment.card,
     ...(payment.reason ? { reason: payment.reason } : {}),
+    ...(payment.refund ? { refundId: payment.refund.refundId } : {}),
+    ...(payment.refund?.refundedAt ? { refundedAt: payment.refund.refundedAt } : {}),
     createdAt: payment.createdAt,
     updatedAt: payment.updatedAt,
   };
@@ -141,7 +168,8 @@ export function paymentView(payment: Payment): PaymentView {
 
 /** HTTP status of a finished payment attempt: created, accepted-but-pending, or payment required (declined). */
 export function paymentHttpStatus(status: PaymentStatus): number {
-  if (status === 'SUCCEEDED') return 201;
+  // A refunded payment was taken first: its replay still says created.
+  if (status === 'SUCCEEDED' || status === 'REFUNDING' || status === 'REFUNDED') return 201;
   if (status === 'FAILED') return 402;
   return 202;
 }

@@ -8,7 +8,8 @@ import {
 import { DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 
-export const ENDPOINT = 'http://localhost:4566';
+/** The jest globalSetup's local cloud (its edge port follows PAYFLOW_EDGE_PORT); the workers inherit its address. */
+export const ENDPOINT = process.env.AWS_ENDPOINT_URL ?? 'http://localhost:4566';
 export const API = 'http://localhost:3200';
 export const STAGE = 'local';
 export const INVOICES_TABLE = `payflow-invoices-${STAGE}`;

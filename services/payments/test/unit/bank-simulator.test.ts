@@ -40,6 +40,13 @@ describe('the simulated bank', () => {
     expect(await charge(5000, 'EUR', number)).toMatchObject({ status: 'DECLINED' });
   });
 
+  it('accepts every refund, and answers a refund asked again under the same id the same way', async () => {
+    const refund = { refundId: 'ref_1', paymentId: 'pay_1', amount: { amount: 100, currency: 'EUR' } };
+    const first = await bank.refund(refund);
+    expect(first).toEqual({ status: 'ACCEPTED', providerReference: 'sim-ref_1' });
+    expect(await bank.refund(refund)).toEqual(first);
+  });
+
   it('refuses to start without credentials', () => {
     expect(() => createBankSimulator({ apiKey: '' })).toThrow(/no API key/);
   });

@@ -132,6 +132,7 @@ describe('paying an invoice', () => {
         return simulator.charge(request);
       },
       confirmPending: simulator.confirmPending,
+      refund: simulator.refund,
     };
     const { pay, ledger, published } = setup(10000, bank);
     await pay('pay_a', 3000);
@@ -151,6 +152,7 @@ describe('paying an invoice', () => {
         return simulator.charge(request);
       },
       confirmPending: simulator.confirmPending,
+      refund: simulator.refund,
     };
     const { pay, ledger, payments } = setup(10000, bank);
     await expect(pay('pay_a', 3000)).rejects.toMatchObject({ status: 502 });

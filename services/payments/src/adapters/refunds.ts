@@ -1,0 +1,125 @@
+import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Payment } from '../domain/payment';
+import type { RecordRefundResult, RefundStore } from '../domain/refund';
+import { cancellationCodes, dynamoDocuments, isTransactionRace } from './dynamodb';
+import type { InvoiceReader } from './invoices';
+import { createPaymentStore } from './payments-store';
+
+type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
+
+/**
+ * Refunds on the payment record (REFUNDING, then REFUNDED with refundId, refundedAt and the reason), and for an
+ * invoice payment the amount back on the invoice's LEDGER, version-checked as a payment's hold is.
+ */
+export function createRefundStore(
+  tables: { paymentsTable: string; invoicesTable: string },
+  readInvoice: InvoiceReader,
+): RefundStore {
+  const documents = dynamoDocuments();
+  const payments = createPaymentStore(tables.paymentsTable);
+
+  async function ledgerCredit(
+    payment: Payment,
+    invoiceId: string,
+    at: string,
+  ): Promise<TransactItems[number]> {
+    const account = await readInvoice(invoiceId);
+    if (!account || account.paidAmount < payment.amount.amount) {
+      // Cannot happen while payments alone writes the ledger; refunding anyway would corrupt the balance.
+      throw new Error(
+        `Invoice ${invoiceId} has ${account ? account.paidAmount : 'no ledger and'} paid in its ledger, less than ` +
+          `payment ${payment.paymentId}; the refund is not recorded: check the LEDGER item`,
+      );
+    }
+    return {
+      Update: {
+        TableName: tables.invoicesTable,
+        Key: { invoiceId, record: 'LEDGER' },
+        UpdateExpression: 'SET paidAmount = :newPaid, version = :nextVersion, updatedAt = :now',
+        ConditionExpression: 'version = :versionSeen',
+        ExpressionAttributeValues: {
+          ':newPaid': account.paidAmount - payment.amount.amount,
+          ':nextVersion': account.version + 1,
+          ':versionSeen': account.version,
+          ':now': at,
+        },
+      },
+    };
+  }
+
+  return {
+    get: payments.get,
+
+    async claim(claimed: Payment): Promise<boolean> {
+      try {
+        await documents.send(
+          new UpdateCommand({
+            TableName: tables.paymentsTable,
+            Key: { paymentId: claimed.paymentId },
+            UpdateExpression:
+              'SET #s = :refunding, refundId = :refundId, refundRequestedAt = :at, reason = :reason, updatedAt = :at',
+            ConditionExpression: '#s = :succeeded',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: {
+              ':refunding': 'REFUNDING',
+              ':succeeded': 'SUCCEEDED',
+              ':refundId': claimed.refund?.refundId,
+              ':at': claimed.updatedAt,
+              ':reason': claimed.reason,
+            },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+        throw error;
+      }
+    },
+
+    async record(refunded: Payment): Promise<RecordRefundResult> {
+      const { subject, refund } = refunded;
+      const items: TransactItems = [];
+      if (subject.kind === 'invoice') {
+        items.push(await ledgerCredit(refunded, subject.invoiceId, refunded.updatedAt));
+      }
+      items.push({
+        Update: {
+          TableName: tables.paymentsTable,
+          Key: { paymentId: refunded.paymentId },
+          UpdateExpression:
+            'SET #s = :refunded, refundedAt = :at, refundProviderReference = :ref, updatedAt = :at',
+          ConditionExpression: '#s = :refunding AND refundId = :refundId',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: {
+            ':refunded': 'REFUNDED',
+            ':refunding': 'REFUNDING',
+            ':refundId': refund?.refundId,
+            ':at': refunded.updatedAt,
+            ':ref': refund?.providerReference ?? null,
+          },
+        },
+      });
+      try {
+        await documents.send(new TransactWriteCommand({ TransactItems: items }));
+        return 'recorded';
+      } catch (error) {
+        const codes = cancellationCodes(error);
+        if (!codes) throw error;
+        if (codes[items.length - 1] === 'ConditionalCheckFailed') return 'not-refunding';
+        if (isTransactionRace(codes)) return 'conflict';
+        throw error;
+      }
+    },
+
+    async markPublished(paymentId: string, at: Date): Promise<void> {
+      await documents.send(
+        new UpdateCommand({
+          TableName: tables.paymentsTable,
+          Key: { paymentId },
+          UpdateExpression: 'SET refundPublishedAt = :at',
+          ExpressionAttributeValues: { ':at': at.toISOString() },
+        }),
+      );
+    },
+  };
+}
