@@ -1,4 +1,13 @@
-import { httpHandler, UnprocessableError, withCorrelationId, type HttpResult } from '@payflow/shared';
+import {
+  httpHandler,
+  idempotentRoute,
+  readIdempotencyKey,
+  requestFingerprint,
+  UnprocessableError,
+  withCorrelationId,
+  type HttpResult,
+  type IdempotentRequest,
+} from '@payflow/shared';
 import type { Context } from 'aws-lambda';
 import {
   CheckoutRequestSchema,
@@ -11,12 +20,6 @@ import {
 import { checkoutPath } from '../domain/order-record';
 import { paymentTimeouts } from '../domain/payment';
 import { correlationIdOf, logger, services } from '../wiring';
-import {
-  idempotentRoute,
-  readIdempotencyKey,
-  requestFingerprint,
-  type IdempotentRequest,
-} from './idempotency';
 
 interface StartInput {
   body: CheckoutRequest;
@@ -72,9 +75,12 @@ export const handler = httpHandler(
     const correlationId = correlationIdOf(headers, context.awsRequestId);
     withCorrelationId(logger, correlationId);
     const idempotencyKey = readIdempotencyKey(headers);
-    route ??= idempotentRoute('createCheckout', services().config.idempotencyTable, startCheckout);
+    route ??= idempotentRoute(
+      { scope: 'createCheckout', tableName: services().config.idempotencyTable, subject: 'checkout' },
+      startCheckout,
+    );
     return route(
-      { idempotencyKey, fingerprint: requestFingerprint(body), input: { body, correlationId } },
+      { idempotencyKey, fingerprint: requestFingerprint('checkout', body), input: { body, correlationId } },
       context as Context,
     );
   },

@@ -92,25 +92,7 @@ export function paySessionBodySchema(now?: () => Date) {
 }
 export type PaySessionBody = z.output<ReturnType<typeof paySessionBodySchema>>;
 
-/** Idempotency keys as clients send them (a UUID is typical); bounded so they cannot bloat a table. */
-export const IdempotencyKeySchema = z
-  .string({
-    error: 'Idempotency-Key header is required: send a unique value (e.g. a UUID) per payment attempt',
-  })
-  .trim()
-  .min(8, { error: 'Idempotency-Key must be at least 8 characters (e.g. a UUID)' })
-  .max(128, { error: 'Idempotency-Key must be at most 128 characters' })
-  .regex(/^[\w.:\-]+$/, { error: 'Idempotency-Key may contain only letters, digits and _ . : -' });
-
 export const PaymentIdSchema = IdentifierSchema;
-
-/**
- * One fingerprint per request: the route and the body. A hash is all that is kept, so the card number never
- * reaches the idempotency table; the same key with another fingerprint is refused.
- */
-export function requestFingerprint(route: string, body: unknown): string {
-  return createHash('sha256').update(route).update('\n').update(JSON.stringify(body)).digest('hex');
-}
 
 /**
  * The payment id follows from the idempotency key and the request, so a retry after a crash or a failed

@@ -1,5 +1,9 @@
 import {
   httpHandler,
+  idempotentRoute,
+  readIdempotencyKey,
+  requestFingerprint,
+  type IdempotentRequest,
   IdentifierSchema,
   NotFoundError,
   withCorrelationId,
@@ -15,11 +19,9 @@ import {
   paymentHttpStatus,
   paymentIdFor,
   paymentView,
-  requestFingerprint,
   type PayInvoiceBody,
 } from '../domain/payment';
 import { correlationIdOf, logger, paymentDependencies, services } from '../wiring';
-import { idempotentRoute, readIdempotencyKey, type IdempotentRequest } from './idempotency';
 
 interface PayInvoiceInput {
   invoiceId: string;
@@ -71,7 +73,10 @@ export const handler = httpHandler(
     const correlationId = correlationIdOf(headers, context.awsRequestId);
     withCorrelationId(logger, correlationId);
     const idempotencyKey = readIdempotencyKey(headers);
-    route ??= idempotentRoute('payInvoice', services().config.idempotencyTable, payInvoice);
+    route ??= idempotentRoute(
+      { scope: 'payInvoice', tableName: services().config.idempotencyTable, subject: 'payment' },
+      payInvoice,
+    );
     // The raw body, as sent: a replay must match it exactly, and only its hash is kept.
     const fingerprint = requestFingerprint(`invoice:${path.invoiceId}`, event.body);
     return route(

@@ -1,5 +1,9 @@
 import {
   httpHandler,
+  idempotentRoute,
+  readIdempotencyKey,
+  requestFingerprint,
+  type IdempotentRequest,
   IdentifierSchema,
   UnprocessableError,
   withCorrelationId,
@@ -14,12 +18,10 @@ import {
   paymentIdFor,
   paymentView,
   paySessionBodySchema,
-  requestFingerprint,
   type PaySessionBody,
 } from '../domain/payment';
 import { sessionView } from '../domain/session';
 import { correlationIdOf, logger, paymentDependencies, services } from '../wiring';
-import { idempotentRoute, readIdempotencyKey, type IdempotentRequest } from './idempotency';
 
 interface PaySessionInput {
   sessionId: string;
@@ -80,7 +82,10 @@ export const handler = httpHandler(
     const correlationId = correlationIdOf(headers, context.awsRequestId);
     withCorrelationId(logger, correlationId);
     const idempotencyKey = readIdempotencyKey(headers);
-    route ??= idempotentRoute('payPaymentSession', services().config.idempotencyTable, paySession);
+    route ??= idempotentRoute(
+      { scope: 'payPaymentSession', tableName: services().config.idempotencyTable, subject: 'payment' },
+      paySession,
+    );
     const fingerprint = requestFingerprint(`session:${path.sessionId}`, event.body);
     return route(
       { idempotencyKey, fingerprint, input: { sessionId: path.sessionId, body, correlationId } },

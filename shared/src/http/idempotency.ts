@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   IdempotencyAlreadyInProgressError,
@@ -7,24 +8,21 @@ import {
   makeIdempotent,
 } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import {
-  awsClient,
-  BadRequestError,
-  ConflictError,
-  UnprocessableError,
-  type HttpResult,
-} from '@payflow/shared';
 import type { Context } from 'aws-lambda';
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { awsClient } from '../aws';
+import { BadRequestError, ConflictError, UnprocessableError } from './errors';
+import type { HttpResult } from './handler';
 
+/** Idempotency keys as clients send them (a UUID is typical); bounded so they cannot bloat a table. */
 export const IdempotencyKeySchema = z
-  .string({ error: 'Idempotency-Key header is required: send a unique value (e.g. a UUID) per checkout' })
+  .string({ error: 'Idempotency-Key header is required: send a unique value (e.g. a UUID) per request' })
   .trim()
   .min(8, { error: 'Idempotency-Key must be at least 8 characters (e.g. a UUID)' })
   .max(128, { error: 'Idempotency-Key must be at most 128 characters' })
   .regex(/^[\w.:-]+$/, { error: 'Idempotency-Key may contain only letters, digits and _ . : -' });
 
+/** The `Idempotency-Key` header, or a 400 that says what a good one looks like. */
 export function readIdempotencyKey(headers: Record<string, string | undefined>): string {
   const result = IdempotencyKeySchema.safeParse(headers['idempotency-key']);
   if (!result.success) {
@@ -34,26 +32,37 @@ export function readIdempotencyKey(headers: Record<string, string | undefined>):
   return result.data;
 }
 
-/** The parsed body's hash: the same order sent twice (whatever its whitespace) is the same request. */
-export function requestFingerprint(body: unknown): string {
-  return createHash('sha256').update(JSON.stringify(body)).digest('hex');
+/**
+ * One fingerprint per request: the route it was sent to and its parsed body. Only this hash is stored, so a card
+ * number in the body never reaches the idempotency table; the same key with another fingerprint is refused.
+ */
+export function requestFingerprint(route: string, body: unknown): string {
+  return createHash('sha256').update(route).update('\n').update(JSON.stringify(body)).digest('hex');
 }
 
+/** What an idempotent route receives: the key and the fingerprint are all Powertools stores (hashed). */
 export interface IdempotentRequest<Input> {
   idempotencyKey: string;
   fingerprint: string;
   input: Input;
 }
 
+export interface IdempotentRouteOptions {
+  /** Keeps one route's keys apart from another's in the shared table. */
+  scope: string;
+  tableName: string;
+  /** What a request creates, for the error messages: 'payment', 'checkout'. */
+  subject: string;
+}
+
 /**
- * Powertools idempotency around a route: the same key and body replay the stored response (with
- * `Idempotent-Replayed: true`), another body is 422, a request still in flight under the key is 409.
+ * Powertools idempotency around an HTTP route: the same key and body replay the stored response (marked with
+ * `Idempotent-Replayed: true`), another body under the key is 422, a request still in flight under it is 409.
  */
 export function idempotentRoute<Input>(
-  scope: string,
-  tableName: string,
+  { scope, tableName, subject }: IdempotentRouteOptions,
   route: (request: IdempotentRequest<Input>) => Promise<HttpResult>,
-) {
+): (request: IdempotentRequest<Input>, context: Context) => Promise<HttpResult> {
   const config = new IdempotencyConfig({
     eventKeyJmesPath: 'idempotencyKey',
     payloadValidationJmesPath: 'fingerprint',
@@ -69,7 +78,7 @@ export function idempotentRoute<Input>(
   });
   const idempotent = makeIdempotent(route, { persistenceStore, config, keyPrefix: scope });
 
-  return async (request: IdempotentRequest<Input>, context: Context): Promise<HttpResult> => {
+  return async (request, context) => {
     config.registerLambdaContext(context);
     try {
       return await idempotent(request);
@@ -79,12 +88,12 @@ export function idempotentRoute<Input>(
         error instanceof IdempotencyInconsistentStateError
       ) {
         throw new ConflictError(
-          'A checkout with this Idempotency-Key is still being processed; wait, then retry with the same key to get its result',
+          `A ${subject} with this Idempotency-Key is still being processed; wait for it, then retry with the same key to get its result`,
         );
       }
       if (error instanceof IdempotencyValidationError) {
         throw new UnprocessableError(
-          'This Idempotency-Key was already used for a different checkout; use a new key for a new order',
+          `This Idempotency-Key was already used for a different ${subject}; use a new key for a new ${subject}`,
         );
       }
       throw error;
