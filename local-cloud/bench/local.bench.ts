@@ -31,7 +31,14 @@ export default async function benchLocalCloud(
   log: (line: string) => void = console.log,
 ): Promise<BenchRow[]> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'payflow-bench-'));
-  const cloud = await startLocalCloud({ port: 0, dataDir, services: [], offline: false, waitTimeScale: 0 });
+  const cloud = await startLocalCloud({
+    port: 0,
+    dataDir,
+    services: [],
+    offline: false,
+    inMemoryTables: true,
+    waitTimeScale: 0,
+  });
   try {
     const rows: BenchRow[] = [];
     const config = { endpoint: cloud.endpoint, region: 'us-east-1', credentials };

@@ -50,7 +50,7 @@ async function ensureLocalCloud(log: (line: string) => void): Promise<LocalCloud
     return undefined;
   }
   log('bench: starting the local cloud');
-  return startLocalCloud({ fresh: true, dataDir: path.join(DATA_DIR, 'bench') });
+  return startLocalCloud({ fresh: true, inMemoryTables: true, dataDir: path.join(DATA_DIR, 'bench') });
 }
 
 main().catch((error: unknown) => {

@@ -31,6 +31,8 @@ export interface LocalCloudOptions {
   offline?: boolean;
   /** Where DynamoDB and S3 keep data; tests use a throw-away folder. */
   dataDir?: string;
+  /** DynamoDB Local keeps tables in memory: several times faster, gone at stop (tests, benchmarks). */
+  inMemoryTables?: boolean;
   /** The edge port; 0 picks a free one (tests). */
   port?: number;
   /** Services to package and provision; default: every service in serverless-compose.yml. */
@@ -85,7 +87,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     );
 
     const [dynamodb, s3, ses] = await Promise.all([
-      DynamoDbEmulator.start({ port: await freePort(), dataDir: path.join(dataDir, 'dynamodb') }),
+      DynamoDbEmulator.start({
+        port: await freePort(),
+        dataDir: options.inMemoryTables ? undefined : path.join(dataDir, 'dynamodb'),
+      }),
       S3Emulator.start({ port: await freePort(), dataDir: path.join(dataDir, 's3') }),
       startSes({ port: 0 }),
     ]);

@@ -31,6 +31,7 @@ export default async function globalSetup(): Promise<void> {
   const services = composeServices().filter((s) => !only || s.key === 'event-bus' || only.includes(s.key));
   const cloud = await startLocalCloud({
     fresh: true,
+    inMemoryTables: true,
     port: EDGE_PORT,
     services,
     dataDir: path.join(dataDir, 'data'),
