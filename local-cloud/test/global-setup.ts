@@ -23,6 +23,8 @@ export default async function globalSetup(): Promise<void> {
     Object.assign(process.env, localAwsEnv(ENDPOINT));
     return;
   }
+  // Checkout waits this long for a payment (15 minutes otherwise); read when serverless-offline starts.
+  process.env.CHECKOUT_PAYMENT_TIMEOUT_SECONDS ??= '6';
   const dataDir = path.join(DATA_DIR, `test-${EDGE_PORT}`);
   fs.mkdirSync(dataDir, { recursive: true });
   const logFile = path.join(dataDir, 'local-cloud.log');

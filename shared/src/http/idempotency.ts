@@ -93,7 +93,7 @@ export function idempotentRoute<Input>(
       }
       if (error instanceof IdempotencyValidationError) {
         throw new UnprocessableError(
-          `This Idempotency-Key was already used for a different ${subject}; use a new key for a new ${subject}`,
+          `This Idempotency-Key was already used for a different request; use a new key for a new ${subject}`,
         );
       }
       throw error;
