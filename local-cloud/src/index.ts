@@ -181,10 +181,14 @@ function registerInspectionRoutes(edge: Edge, events: EventBridgeEmulator, funct
   }));
 }
 
-/** serverless-offline opens its HTTP port only for services with HTTP events. */
+/** True when the service has HTTP events (serverless-offline opens its HTTP port only then). */
+export function servesHttp(service: PackagedService): boolean {
+  return Object.values(service.template.Resources).some((r) => r.Type.startsWith('AWS::ApiGateway'));
+}
+
 function servedPorts(service: PackagedService): number[] {
-  const http = Object.values(service.template.Resources).some((r) => r.Type.startsWith('AWS::ApiGateway'));
-  return http ? [service.offline!.lambdaPort, service.offline!.httpPort] : [service.offline!.lambdaPort];
+  const { lambdaPort, httpPort } = service.offline!;
+  return servesHttp(service) ? [lambdaPort, httpPort] : [lambdaPort];
 }
 
 function offlinePorts(services: PackagedService[]): Record<string, number> {

@@ -1,7 +1,7 @@
 /* `npm start`: all of Payflow on this machine. Ctrl-C stops every process it started. */
 import { execFileSync } from 'node:child_process';
 import { ENDPOINT } from './config';
-import { startLocalCloud } from './index';
+import { servesHttp, startLocalCloud } from './index';
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -39,7 +39,8 @@ async function main(): Promise<void> {
   ];
   for (const service of cloud.services) {
     if (!service.offline) continue;
-    rows.push([`${service.key} HTTP API`, `http://localhost:${service.offline.httpPort}`]);
+    if (servesHttp(service))
+      rows.push([`${service.key} HTTP API`, `http://localhost:${service.offline.httpPort}`]);
     rows.push([`${service.key} Lambda invoke`, `http://localhost:${service.offline.lambdaPort}`]);
   }
   for (const url of cloud.websites) rows.push(['Billing web page', url]);

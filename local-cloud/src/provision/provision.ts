@@ -50,6 +50,7 @@ const SKIPPED: Record<string, string> = {
   'AWS::Lambda::Function': 'served by serverless-offline on the service Lambda port',
   'AWS::Lambda::Version': 'served by serverless-offline',
   'AWS::Lambda::Permission': 'IAM is not enforced locally',
+  'AWS::Lambda::EventInvokeConfig': 'async invocations are not retried or sent to destinations locally',
   'AWS::Logs::LogGroup':
     'not created; events a rule sends to a log group are at GET /_local/events, function output at /_local/logs',
   'AWS::Logs::ResourcePolicy': 'IAM is not enforced locally',
