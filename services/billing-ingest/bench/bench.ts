@@ -37,16 +37,7 @@ import { validateBillRow } from '../src/domain/bill-row';
 import { resolveHeader } from '../src/domain/header';
 import { billItem, type BillItem } from '../src/domain/invoice';
 import { writeBillsFile } from '../scripts/bills-file';
-
-interface BenchRow {
-  service: string;
-  metric: string;
-  value: number;
-  unit: string;
-  baseline?: { metric: string; value: number; unit: string };
-  ratio?: number;
-  target?: string;
-}
+import type { BenchRow } from '@payflow/local-cloud/bench/stats';
 
 const SERVICE = 'billing-ingest';
 const SERVICE_DIR = path.resolve(__dirname, '..');

@@ -12,16 +12,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { randomUUID } from 'node:crypto';
-
-interface BenchRow {
-  service: string;
-  metric: string;
-  value: number;
-  unit: string;
-  baseline?: { metric: string; value: number; unit: string };
-  ratio?: number;
-  target?: string;
-}
+import type { BenchRow } from '@payflow/local-cloud/bench/stats';
 
 const CHECKOUT = 'http://localhost:3300';
 const PAYMENTS = 'http://localhost:3200';

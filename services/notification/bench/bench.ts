@@ -18,16 +18,7 @@ import {
   QUEUE,
   sleep,
 } from '../test/support/local-cloud';
-
-interface BenchRow {
-  service: string;
-  metric: string;
-  value: number;
-  unit: string;
-  baseline?: { metric: string; value: number; unit: string };
-  ratio?: number;
-  target?: string;
-}
+import type { BenchRow } from '@payflow/local-cloud/bench/stats';
 
 const EVENTS = 1_000;
 const SENDERS = 4; // concurrent PutEvents / SendMessageBatch callers, as several producers would be

@@ -5,16 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-
-interface BenchRow {
-  service: string;
-  metric: string;
-  value: number;
-  unit: string;
-  baseline?: { metric: string; value: number; unit: string };
-  ratio?: number;
-  target?: string;
-}
+import type { BenchRow } from '@payflow/local-cloud/bench/stats';
 
 const API = process.env.PAYMENTS_API_URL ?? 'http://localhost:3200';
 const WARMUP = 10;

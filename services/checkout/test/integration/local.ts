@@ -2,6 +2,7 @@
 /** What the checkout integration tests share: the APIs, the local cloud's outboxes and the execution history. */
 import { GetExecutionHistoryCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { randomUUID } from 'node:crypto';
+import { callApi, type ApiRequestOptions } from '@payflow/local-cloud/src/testing';
 
 export const CHECKOUT_API = 'http://localhost:3300';
 export const PAYMENTS_API = 'http://localhost:3200';
@@ -15,43 +16,12 @@ export function endpoint(): string {
   return url;
 }
 
-export interface ApiResponse<Body = Record<string, any>> {
-  status: number;
-  headers: Headers;
-  body: Body;
-}
+export type { ApiResponse } from '@payflow/local-cloud/src/testing';
+export const call = callApi;
 
-export async function call<Body = Record<string, any>>(
-  base: string,
-  method: string,
-  path: string,
-  options: { body?: unknown; raw?: string; headers?: Record<string, string>; key?: string } = {},
-): Promise<ApiResponse<Body>> {
-  const headers: Record<string, string> = { ...(options.headers ?? {}) };
-  if (options.body !== undefined || options.raw !== undefined) headers['content-type'] ??= 'application/json';
-  if (options.key) headers['idempotency-key'] = options.key;
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers,
-    ...(options.raw !== undefined
-      ? { body: options.raw }
-      : options.body !== undefined
-        ? { body: JSON.stringify(options.body) }
-        : {}),
-  });
-  const text = await response.text();
-  let body: unknown = undefined;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    body = text;
-  }
-  return { status: response.status, headers: response.headers, body: body as Body };
-}
-
-export const checkout = (method: string, path: string, options?: Parameters<typeof call>[3]) =>
+export const checkout = (method: string, path: string, options?: ApiRequestOptions) =>
   call(CHECKOUT_API, method, path, options);
-export const payments = (method: string, path: string, options?: Parameters<typeof call>[3]) =>
+export const payments = (method: string, path: string, options?: ApiRequestOptions) =>
   call(PAYMENTS_API, method, path, options);
 
 /** A unique customer per test, so the outbox and the bus can be searched by address. */

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
+import { callApi, type ApiRequestOptions } from '@payflow/local-cloud/src/testing';
 
 /** The jest globalSetup's local cloud (its edge port follows PAYFLOW_EDGE_PORT); the workers inherit its address. */
 export const ENDPOINT = process.env.AWS_ENDPOINT_URL ?? 'http://localhost:4566';
@@ -108,36 +109,14 @@ export const CARD = {
 };
 export const NOTIFY = { channels: ['email'], email: 'grace@example.com' };
 
+export type { ApiResponse } from '@payflow/local-cloud/src/testing';
+
+export const api = (method: string, path: string, options?: ApiRequestOptions) =>
+  callApi(API, method, path, options);
+
 /** Response bodies are checked by the tests' expectations, not by types. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
-
-export interface ApiResponse<Body = Record<string, Json>> {
-  status: number;
-  headers: Headers;
-  body: Body;
-}
-
-export async function api<Body = Record<string, Json>>(
-  method: string,
-  path: string,
-  options: { body?: unknown; raw?: string; headers?: Record<string, string>; key?: string } = {},
-): Promise<ApiResponse<Body>> {
-  const headers: Record<string, string> = { ...(options.headers ?? {}) };
-  if (options.body !== undefined || options.raw !== undefined) headers['content-type'] ??= 'application/json';
-  if (options.key) headers['idempotency-key'] = options.key;
-  const response = await fetch(`${API}${path}`, {
-    method,
-    headers,
-    ...(options.raw !== undefined
-      ? { body: options.raw }
-      : options.body !== undefined
-        ? { body: JSON.stringify(options.body) }
-        : {}),
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
-}
 
 export const newKey = () => randomUUID();
 
