@@ -11,6 +11,8 @@ export interface FaultRule {
   count: number;
   status: number;
   message: string;
+  /** Only requests whose body contains this text fail (e.g. one recipient), so parallel tests don't collide. */
+  match?: string;
 }
 
 /** The fault switch behind POST /_local/faults: the next N calls of an operation fail with a named error. */
@@ -30,13 +32,20 @@ export class Faults {
       count: input.count ?? 1,
       status: input.status ?? (/thrott|toomany/i.test(input.error) ? 429 : 400),
       message: input.message ?? `Injected fault: ${input.error}`,
+      ...(input.match ? { match: input.match } : {}),
     };
     this.rules.push(rule);
     return rule;
   }
 
-  take(service: string, operation: string): AwsError | undefined {
-    const rule = this.rules.find((r) => r.service === service && r.operation === operation && r.count > 0);
+  take(service: string, operation: string, body = ''): AwsError | undefined {
+    const rule = this.rules.find(
+      (r) =>
+        r.service === service &&
+        r.operation === operation &&
+        r.count > 0 &&
+        (!r.match || mentions(body, r.match)),
+    );
     if (!rule) return undefined;
     rule.count -= 1;
     if (rule.count === 0) this.rules = this.rules.filter((r) => r !== rule);
@@ -49,5 +58,15 @@ export class Faults {
 
   clear(): void {
     this.rules = [];
+  }
+}
+
+/** JSON bodies carry the text as it is; query-protocol bodies form-encode it. */
+function mentions(body: string, text: string): boolean {
+  if (body.includes(text)) return true;
+  try {
+    return decodeURIComponent(body.replace(/\+/g, ' ')).includes(text);
+  } catch {
+    return false;
   }
 }

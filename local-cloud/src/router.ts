@@ -63,7 +63,7 @@ export async function startEdge(options: { port?: number; host?: string } = {}):
       });
     }
     const operation = emulator.operation(req);
-    const fault = faults.take(name!, operation);
+    const fault = faults.take(name!, operation, req.body.toString('utf8'));
     if (fault) return emulator.errorResponse(fault);
     try {
       return await emulator.handle(req);

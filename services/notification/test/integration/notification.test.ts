@@ -227,6 +227,7 @@ describe('failures', () => {
       operation: 'SendEmail',
       error: 'TooManyRequestsException',
       count: 2,
+      match: email,
     });
     await putEvents([paymentSucceeded({ channels: ['email'], email }).entry]);
 
@@ -244,6 +245,7 @@ describe('failures', () => {
       operation: 'SendEmail',
       error: 'TooManyRequestsException',
       count: 5,
+      match: email,
     });
     const { entry, detail } = paymentSucceeded({ channels: ['email', 'sms'], email, phone });
     await putEvents([entry]);
@@ -263,7 +265,13 @@ describe('failures', () => {
   it('records a rejected address as failed, publishes NotificationFailed once, does not retry, and still texts', async () => {
     const email = uniqueEmail('bounce');
     const phone = uniquePhone();
-    await injectFault({ service: 'ses', operation: 'SendEmail', error: 'MessageRejected', count: 1 });
+    await injectFault({
+      service: 'ses',
+      operation: 'SendEmail',
+      error: 'MessageRejected',
+      count: 1,
+      match: email,
+    });
     const { entry, detail } = paymentSucceeded({ channels: ['email', 'sms'], email, phone });
     await putEvents([entry]);
 
@@ -290,7 +298,13 @@ describe('failures', () => {
   it('treats a number SNS refuses (InvalidParameter) as failed for good and sends the e-mail', async () => {
     const email = uniqueEmail();
     const phone = uniquePhone();
-    await injectFault({ service: 'sns', operation: 'Publish', error: 'InvalidParameter', count: 1 });
+    await injectFault({
+      service: 'sns',
+      operation: 'Publish',
+      error: 'InvalidParameter',
+      count: 1,
+      match: phone,
+    });
     const { entry, detail } = paymentSucceeded({ channels: ['email', 'sms'], email, phone });
     await putEvents([entry]);
 
@@ -336,6 +350,7 @@ describe('DLQ tools', () => {
       operation: 'SendEmail',
       error: 'TooManyRequestsException',
       count: 9,
+      match: email,
     });
     const { entry, detail } = paymentSucceeded({ channels: ['email'], email });
     await putEvents([entry]);

@@ -109,6 +109,8 @@ export async function injectFault(fault: {
   operation: string;
   error: string;
   count: number;
+  /** The recipient: only calls for it fail, so other tests running at the same time are not hit. */
+  match: string;
 }) {
   const res = await fetch(`${localEndpoint()}/_local/faults`, {
     method: 'POST',

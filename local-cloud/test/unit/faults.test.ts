@@ -1,0 +1,29 @@
+import { Faults } from '../../src/faults';
+
+describe('the fault switch', () => {
+  it('fails exactly the next N calls of the named operation, then lets calls through', () => {
+    const faults = new Faults();
+    faults.add({ service: 'ses', operation: 'SendEmail', error: 'TooManyRequestsException', count: 2 });
+    expect(faults.take('ses', 'SendRawEmail')).toBeUndefined();
+    expect(faults.take('ses', 'SendEmail')).toMatchObject({ code: 'TooManyRequestsException', status: 429 });
+    expect(faults.take('ses', 'SendEmail')).toMatchObject({ code: 'TooManyRequestsException' });
+    expect(faults.take('ses', 'SendEmail')).toBeUndefined();
+  });
+
+  it('with match, fails only calls whose body mentions the text (JSON or form-encoded)', () => {
+    const faults = new Faults();
+    faults.add({
+      service: 'sns',
+      operation: 'Publish',
+      error: 'InvalidParameter',
+      count: 1,
+      match: '+447700900123',
+    });
+    expect(faults.take('sns', 'Publish', 'Action=Publish&PhoneNumber=%2B447700900999')).toBeUndefined();
+    expect(faults.take('sns', 'Publish', 'Action=Publish&PhoneNumber=%2B447700900123')).toMatchObject({
+      code: 'InvalidParameter',
+      status: 400,
+    });
+    expect(faults.take('sns', 'Publish', 'Action=Publish&PhoneNumber=%2B447700900123')).toBeUndefined();
+  });
+});
