@@ -20,8 +20,9 @@ const common: Config = {
 };
 
 const config: Config = {
-  // A global option (projects cannot set it): integration tests wait on real emulators and serverless-offline.
-  testTimeout: 120_000,
+  // A global option (projects cannot set it): integration tests wait on real emulators and serverless-offline,
+  // sometimes behind a queue that other tests filled.
+  testTimeout: 360_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/**/test/unit/**/*.test.ts'] },
     {

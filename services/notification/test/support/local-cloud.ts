@@ -130,7 +130,7 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 export async function waitFor<T>(
   what: string,
   check: () => Promise<T | undefined | false>,
-  timeoutMs = 30_000,
+  timeoutMs = 180_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -160,7 +160,8 @@ export async function queueDepth(name: string, sqs = clients().sqs): Promise<num
 }
 
 /** Waits until the notifications queue holds nothing: every record sent, refused for good, or in the DLQ. */
-export async function settled(timeoutMs = 60_000): Promise<void> {
+// Generous: while the whole suite runs, other services' tests fill the same queue (bills files announce thousands).
+export async function settled(timeoutMs = 240_000): Promise<void> {
   await waitFor('the notifications queue to drain', async () => (await queueDepth(QUEUE)) === 0, timeoutMs);
 }
 
