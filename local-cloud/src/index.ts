@@ -96,7 +96,11 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     ]);
     const sqs = new SqsEmulator({ endpoint: edge.endpoint });
     const sns = new SnsEmulator({ endpoint: edge.endpoint });
-    const events = new EventBridgeEmulator({ endpoint: edge.endpoint });
+    const events = new EventBridgeEmulator({
+      endpoint: edge.endpoint,
+      sendToQueue: (queueName, message) =>
+        void sqs.store.get(queueName).send({ ...message, messageAttributes: {} }),
+    });
     const states = new StepFunctionsEmulator({
       endpoint: edge.endpoint,
       waitTimeScale: options.waitTimeScale,

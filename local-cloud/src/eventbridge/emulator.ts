@@ -12,7 +12,7 @@ import {
 import { ACCOUNT_ID, REGION, arn } from '../config';
 import { compilePattern, flattenEvent, matchesCompiled, parsePattern, type CompiledPattern } from './pattern';
 import { renderTargetInput, type EventBridgeEvent } from './transform';
-import { TargetSender, targetKind, type LogRecord, type Target } from './targets';
+import { TargetSender, targetKind, type LogRecord, type QueueSender, type Target } from './targets';
 import { DeliveryQueue, DEFAULT_RETRY, type RetryPolicy } from './delivery';
 
 export { matchesPattern, validatePattern } from './pattern';
@@ -42,6 +42,8 @@ export interface EventBridgeOptions {
   /** The edge endpoint SQS, SNS and Step Functions targets are called through. */
   endpoint: string;
   retry?: RetryPolicy;
+  /** Delivers SQS targets straight into the in-process SQS emulator (otherwise through the SDK). */
+  sendToQueue?: QueueSender;
 }
 
 type Handler = (input: Record<string, unknown>) => unknown;
@@ -79,6 +81,7 @@ export class EventBridgeEmulator implements Emulator {
       endpoint: options.endpoint,
       logs: this.logs,
       forwardToBus: (busName, event) => this.route(event, busName),
+      sendToQueue: options.sendToQueue,
     });
     this.deliveries = new DeliveryQueue(this.sender, options.retry ?? DEFAULT_RETRY);
     this.addBus('default');

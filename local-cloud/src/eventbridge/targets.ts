@@ -48,7 +48,15 @@ export interface TargetSenderOptions {
   logs: LogRecord[];
   /** Puts an event onto another bus of this emulator (event bus targets). */
   forwardToBus: (busName: string, event: EventBridgeEvent) => void;
+  /** The SQS emulator in this process, when there is one: no HTTP round trip per delivery. */
+  sendToQueue?: QueueSender;
 }
+
+/** Enqueues one message on a local queue by name; throws (e.g. QueueDoesNotExist) when it cannot. */
+export type QueueSender = (
+  queueName: string,
+  message: { body: string; groupId?: string; deduplicationId?: string },
+) => void;
 
 /** Sends one delivery; throws when the target refused it (the caller retries). */
 export class TargetSender {
@@ -103,6 +111,14 @@ export class TargetSender {
   private async sendToQueue(target: Target, body: string, event: EventBridgeEvent): Promise<void> {
     const queueName = target.Arn.split(':').pop() ?? '';
     const fifo = queueName.endsWith('.fifo');
+    if (this.options.sendToQueue) {
+      this.options.sendToQueue(queueName, {
+        body,
+        groupId: target.SqsParameters?.MessageGroupId,
+        deduplicationId: fifo ? event.id : undefined,
+      });
+      return;
+    }
     await this.queue().send(
       new SendMessageCommand({
         QueueUrl: `${this.options.endpoint}/${ACCOUNT_ID}/${queueName}`,
