@@ -1,6 +1,7 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { AwsError } from './protocol';
 import { STAGE } from './config';
+import { invokeAsync } from './lambda-async';
 
 /** A function run in this process, for tests of the emulators themselves. */
 export type InProcessFunction = (event: unknown) => Promise<unknown>;
@@ -33,8 +34,8 @@ export function functionName(nameOrArn: string): string {
 }
 
 /**
- * Invokes `<service>-<stage>-<fn>` through that service's serverless-offline Lambda port,
- * synchronously (RequestResponse) or fire-and-forget (Event).
+ * Invokes `<service>-<stage>-<fn>` through that service's serverless-offline Lambda port. `Event` answers at once
+ * and runs the function with Lambda's async retries and destinations (see lambda-async.ts).
  */
 export async function invokeFunction(
   nameOrArn: string,
@@ -42,8 +43,18 @@ export async function invokeFunction(
   invocationType: 'RequestResponse' | 'Event' = 'RequestResponse',
 ): Promise<InvokeResult> {
   const name = functionName(nameOrArn);
+  // An unknown function is refused at once, as Lambda's Invoke API does, so the caller can retry.
+  if (!inProcess.has(name)) portOf(name);
+  if (invocationType === 'Event') {
+    invokeAsync(name, event, invokeSync);
+    return { payload: undefined };
+  }
+  return invokeSync(name, event);
+}
+
+async function invokeSync(name: string, event: unknown): Promise<InvokeResult> {
   const local = inProcess.get(name);
-  if (local) return invokeInProcess(local, event, invocationType);
+  if (local) return invokeInProcess(local, event);
 
   const port = portOf(name);
   let client = clients.get(port);
@@ -59,18 +70,17 @@ export async function invokeFunction(
   const out = await client.send(
     new InvokeCommand({
       FunctionName: name,
-      InvocationType: invocationType,
+      InvocationType: 'RequestResponse',
       Payload: Buffer.from(JSON.stringify(event ?? {})),
     }),
   );
   const text = out.Payload ? Buffer.from(out.Payload).toString('utf8') : '';
   const payload = text ? safeJson(text) : undefined;
   if (out.FunctionError) {
-    const err = (payload ?? {}) as { errorType?: string; errorMessage?: string };
-    return {
-      payload,
-      functionError: { errorType: err.errorType ?? 'Error', errorMessage: err.errorMessage ?? text },
-    };
+    const err = (payload ?? {}) as { errorType?: string; errorMessage?: string; trace?: string[] };
+    const functionError = { errorType: err.errorType ?? 'Error', errorMessage: err.errorMessage ?? text };
+    // serverless-offline calls Lambda's stackTrace `trace`.
+    return { payload: { ...functionError, stackTrace: err.trace ?? [] }, functionError };
   }
   return { payload };
 }
@@ -86,24 +96,14 @@ function portOf(name: string): number {
   );
 }
 
-async function invokeInProcess(
-  fn: InProcessFunction,
-  event: unknown,
-  invocationType: 'RequestResponse' | 'Event',
-): Promise<InvokeResult> {
-  const run = async (): Promise<InvokeResult> => {
-    try {
-      return { payload: await fn(structuredClone(event)) };
-    } catch (error) {
-      const e = error as Error;
-      return { payload: undefined, functionError: { errorType: e.name ?? 'Error', errorMessage: e.message } };
-    }
-  };
-  if (invocationType === 'Event') {
-    void run();
-    return { payload: undefined };
+async function invokeInProcess(fn: InProcessFunction, event: unknown): Promise<InvokeResult> {
+  try {
+    return { payload: await fn(structuredClone(event)) };
+  } catch (error) {
+    const e = error as Error;
+    const functionError = { errorType: e.name ?? 'Error', errorMessage: e.message };
+    return { payload: { ...functionError, stackTrace: [] }, functionError };
   }
-  return run();
 }
 
 function safeJson(text: string): unknown {

@@ -14,6 +14,7 @@ import { compilePattern, flattenEvent, matchesCompiled, parsePattern, type Compi
 import { renderTargetInput, type EventBridgeEvent } from './transform';
 import { TargetSender, targetKind, type LogRecord, type QueueSender, type Target } from './targets';
 import { DeliveryQueue, DEFAULT_RETRY, type RetryPolicy } from './delivery';
+import { asyncInvocationsIdle } from '../lambda-async';
 
 export { matchesPattern, validatePattern } from './pattern';
 
@@ -107,9 +108,10 @@ export class EventBridgeEmulator implements Emulator {
     return jsonError(error);
   }
 
-  /** Resolves when every delivery caused by events put so far has succeeded or given up. */
-  idle(): Promise<void> {
-    return this.deliveries.idle();
+  /** Resolves when every delivery caused by events put so far (Lambda's async retries too) has finished. */
+  async idle(): Promise<void> {
+    await this.deliveries.idle();
+    await asyncInvocationsIdle();
   }
 
   /** Deliveries that failed after every retry. */
@@ -118,7 +120,8 @@ export class EventBridgeEmulator implements Emulator {
   }
 
   async close(): Promise<void> {
-    await this.idle();
+    // Not Lambda's async retries: they may wait minutes, and stop must not.
+    await this.deliveries.idle();
     this.sender.close();
   }
 

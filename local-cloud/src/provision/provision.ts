@@ -20,6 +20,7 @@ import { CreateStateMachineCommand, SFNClient, StateMachineAlreadyExists } from 
 import { IntrinsicResolver } from './intrinsics';
 import { physicalResource, type CfnResource, type CfnTemplate, type PhysicalResource } from './template';
 import type { LambdaNotification } from '../s3';
+import { configureAsyncInvoke } from '../lambda-async';
 
 /** What provisioning needs besides the SDK: the parts with no AWS API locally. */
 export interface ProvisionTargets {
@@ -50,7 +51,6 @@ const SKIPPED: Record<string, string> = {
   'AWS::Lambda::Function': 'served by serverless-offline on the service Lambda port',
   'AWS::Lambda::Version': 'served by serverless-offline',
   'AWS::Lambda::Permission': 'IAM is not enforced locally',
-  'AWS::Lambda::EventInvokeConfig': 'async invocations are not retried or sent to destinations locally',
   'AWS::Logs::LogGroup':
     'not created; events a rule sends to a log group are at GET /_local/events, function output at /_local/logs',
   'AWS::Logs::ResourcePolicy': 'IAM is not enforced locally',
@@ -124,6 +124,8 @@ export async function provisionTemplate(
     ([, a], [, b]) => rank(a.Type) - rank(b.Type) || redrives(a) - redrives(b),
   );
   for (const [logicalId, resource] of resources) {
+    if (resource.Type === 'AWS::Lambda::Function')
+      registerDeadLetterQueue(resource, resolver, targets.endpoint);
     if (logicalId === 'ServerlessDeploymentBucket' || logicalId === 'ServerlessDeploymentBucketPolicy')
       continue;
     const props = resolver.resolve(resource.Properties ?? {}) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -147,6 +149,18 @@ export async function provisionTemplate(
     report.created.push({ type: resource.Type, name: ref });
   }
   return report;
+}
+
+/** serverless-offline runs the function; its DeadLetterConfig is where failed async invocations go locally too. */
+function registerDeadLetterQueue(resource: CfnResource, resolver: IntrinsicResolver, endpoint: string): void {
+  const deadLetter = resource.Properties?.DeadLetterConfig;
+  if (!deadLetter) return;
+  const { FunctionName, DeadLetterConfig } = resolver.resolve({
+    FunctionName: resource.Properties?.FunctionName,
+    DeadLetterConfig: deadLetter,
+  }) as { FunctionName?: string; DeadLetterConfig: { TargetArn?: string } };
+  if (FunctionName && DeadLetterConfig.TargetArn)
+    configureAsyncInvoke(FunctionName, { deadLetterTarget: DeadLetterConfig.TargetArn, endpoint });
 }
 
 function rank(type: string): number {
@@ -313,6 +327,18 @@ const creators: Record<string, (ctx: CreateContext) => Promise<void>> = {
       .catch((error) => {
         if (!(error instanceof StateMachineAlreadyExists)) throw error;
       });
+  },
+
+  async 'AWS::Lambda::EventInvokeConfig'({ props, targets }) {
+    const functionName = String(props.FunctionName).split(':function:').pop()!.split(':')[0]!;
+    const number = (value: unknown) => (value === undefined ? undefined : Number(value));
+    configureAsyncInvoke(functionName, {
+      maximumRetryAttempts: number(props.MaximumRetryAttempts),
+      maximumEventAgeSeconds: number(props.MaximumEventAgeInSeconds),
+      onFailure: props.DestinationConfig?.OnFailure?.Destination,
+      onSuccess: props.DestinationConfig?.OnSuccess?.Destination,
+      endpoint: targets.endpoint,
+    });
   },
 
   async 'AWS::Lambda::EventSourceMapping'({ props, targets }) {

@@ -84,10 +84,8 @@ export class Delivery {
         },
       ],
     };
-    const result = await invokeFunction(subscription.endpoint, event, 'Event');
-    if (result.functionError) {
-      throw new Error(`${result.functionError.errorType}: ${result.functionError.errorMessage}`);
-    }
+    // Lambda retries the function's own errors (lambda-async.ts); SNS retries only a refused Invoke.
+    await invokeFunction(subscription.endpoint, event, 'Event');
   }
 
   /** The JSON body an SQS (or HTTP) subscriber receives without raw message delivery. */
