@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DATA_DIR, EDGE_PORT } from './config';
-import { DynamoDbEmulator } from './dynamodb';
+import { DynamoDbEmulator, launchDynamoDbLocal } from './dynamodb';
 import { EventBridgeEmulator } from './eventbridge';
 import { EventSourceMappings } from './event-source-mappings';
 import { registerLambdaService } from './lambda';
-import { startOffline, type OfflineProcess } from './offline';
+import { startOffline } from './offline';
 import { registerOutboxRoutes } from './outbox';
 import { assertPortsFree, freePort } from './ports';
 import {
@@ -23,6 +23,7 @@ import { SnsEmulator } from './sns';
 import { SqsEmulator } from './sqs';
 import { StepFunctionsEmulator } from './stepfunctions';
 import { startWebsite } from './website';
+import { Supervisor } from './supervisor';
 
 export interface LocalCloudOptions {
   /** Start from empty tables and buckets. */
@@ -49,6 +50,8 @@ export interface LocalCloud {
   reports: ProvisionReport[];
   /** URLs of the services' static sites (the billing page). */
   websites: string[];
+  /** The child processes (serverless-offline per service, DynamoDB Local), restarted when they die. */
+  supervisor: Supervisor;
   emulators: {
     dynamodb: DynamoDbEmulator;
     s3: S3Emulator;
@@ -82,18 +85,24 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const edge = await startEdge({ port });
     stoppers.push(() => edge.close());
     let ready = false;
-    edge.route('GET', '/_local/health', () =>
-      localJson(ready ? 200 : 503, { status: ready ? 'ready' : 'starting' }),
-    );
+    const supervisor = new Supervisor((line) => log(line));
+    stoppers.push(() => supervisor.stop());
+    registerHealthRoute(edge, supervisor, () => ready);
 
-    const [dynamodb, s3, ses] = await Promise.all([
-      DynamoDbEmulator.start({
-        port: await freePort(),
-        dataDir: options.inMemoryTables ? undefined : path.join(dataDir, 'dynamodb'),
-      }),
+    const dynamodbPort = await freePort();
+    const dynamodbDir = options.inMemoryTables ? undefined : path.join(dataDir, 'dynamodb');
+    let services: PackagedService[] = [];
+    const [, s3, ses] = await Promise.all([
+      supervisor.watch(
+        'DynamoDB Local',
+        () => launchDynamoDbLocal({ port: dynamodbPort, dataDir: dynamodbDir }),
+        // In-memory tables die with the process: create them (and their seed items) again.
+        dynamodbDir ? undefined : () => restoreTables(edge.endpoint, services),
+      ),
       S3Emulator.start({ port: await freePort(), dataDir: path.join(dataDir, 's3') }),
       startSes({ port: 0 }),
     ]);
+    const dynamodb = new DynamoDbEmulator(dynamodbPort);
     const sqs = new SqsEmulator({ endpoint: edge.endpoint });
     const sns = new SnsEmulator({ endpoint: edge.endpoint });
     const events = new EventBridgeEmulator({
@@ -113,7 +122,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     registerInspectionRoutes(edge, events, functionLogs);
     log(`AWS endpoint ${edge.endpoint} (DynamoDB Local, s3rver, SES, SQS, SNS, EventBridge, Step Functions)`);
 
-    const services = await packaging;
+    services = await packaging;
     for (const service of services)
       if (service.offline) registerLambdaService(service.name, service.offline.lambdaPort);
     if (offline) await assertPortsFree(offlinePorts(services));
@@ -131,19 +140,20 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
     if (offline) {
       const withFunctions = services.filter((s) => s.offline);
-      const processes: OfflineProcess[] = await Promise.all(
+      await Promise.all(
         withFunctions.map((s) =>
-          startOffline(s.key, s.dir, edge.endpoint, {
-            ports: servedPorts(s),
-            log: (line) => {
-              functionLogs.push(line);
-              if (functionLogs.length > 50_000) functionLogs.splice(0, 10_000);
-              log(line);
-            },
-          }),
+          supervisor.watch(`serverless-offline ${s.key}`, () =>
+            startOffline(s.key, s.dir, edge.endpoint, {
+              ports: servedPorts(s),
+              log: (line) => {
+                functionLogs.push(line);
+                if (functionLogs.length > 50_000) functionLogs.splice(0, 10_000);
+                log(line);
+              },
+            }),
+          ),
         ),
       );
-      for (const p of processes) stoppers.push(() => p.stop());
     }
     const websites: string[] = [];
     if (offline) {
@@ -161,12 +171,43 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       services,
       reports,
       websites,
+      supervisor,
       emulators: { dynamodb, s3, sqs, sns, events, states, eventSourceMappings },
       stop,
     };
   } catch (error) {
     await stop();
     throw error;
+  }
+}
+
+/** 200 and `ready` only when everything is provisioned and every child process runs; otherwise who is down and why. */
+function registerHealthRoute(edge: Edge, supervisor: Supervisor, isReady: () => boolean): void {
+  edge.route('GET', '/_local/health', () => {
+    if (!isReady()) return localJson(503, { status: 'starting' });
+    const down = supervisor.down();
+    if (down.length > 0) return localJson(503, { status: 'degraded', down });
+    return localJson(200, { status: 'ready', processes: supervisor.status() });
+  });
+}
+
+/** Tables (and their seed items) again, after an in-memory DynamoDB Local was restarted. */
+async function restoreTables(endpoint: string, services: PackagedService[]): Promise<void> {
+  for (const service of services) {
+    const tables = Object.fromEntries(
+      Object.entries(service.template.Resources).filter(([, r]) => r.Type === 'AWS::DynamoDB::Table'),
+    );
+    if (Object.keys(tables).length === 0) continue;
+    await provisionTemplate(
+      service.stack,
+      { Resources: tables },
+      {
+        endpoint,
+        s3: { setLambdaNotifications: () => undefined },
+        eventSourceMappings: { create: () => undefined },
+      },
+    );
+    if (service.seeds) await seedTables(endpoint, service.dir, service.seeds);
   }
 }
 

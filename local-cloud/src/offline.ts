@@ -7,7 +7,11 @@ export interface OfflineProcess {
   service: string;
   child: ChildProcess;
   stop(): Promise<void>;
+  /** Its last few KB of output, for the supervisor to show when it dies. */
+  recentOutput(): string;
 }
+
+const OUTPUT_KEPT = 8 * 1024;
 
 /** Environment every function gets locally: the edge is the only AWS there is. */
 export function localAwsEnv(endpoint: string): Record<string, string> {
@@ -37,13 +41,19 @@ export function startOffline(
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
-  // If this process dies without stop(), serverless-offline and its workers must not outlive it.
-  process.once('exit', () => {
+  const killGroup = () => {
     try {
       process.kill(-child.pid!, 'SIGKILL');
     } catch {
       // already gone
     }
+  };
+  // If this process dies without stop(), serverless-offline and its workers must not outlive it.
+  process.once('exit', killGroup);
+  // Whatever it started (esbuild, workers) goes with it, so a restart finds its ports free.
+  child.once('exit', () => {
+    process.off('exit', killGroup);
+    killGroup();
   });
   const stop = () =>
     new Promise<void>((resolve) => {
@@ -65,7 +75,7 @@ export function startOffline(
     let ready = false;
     const onData = (chunk: Buffer) => {
       const text = chunk.toString();
-      output += text;
+      output = (output + text).slice(-OUTPUT_KEPT);
       for (const line of text.split('\n')) if (line.trim()) options.log?.(`[${service}] ${line}`);
     };
     const poll = setInterval(() => {
@@ -74,7 +84,7 @@ export function startOffline(
         ready = true;
         clearInterval(poll);
         clearTimeout(timer);
-        resolve({ service, child, stop });
+        resolve({ service, child, stop, recentOutput: () => output });
       });
     }, 100);
     child.stdout!.on('data', onData);
