@@ -15,6 +15,7 @@ import { renderTargetInput, type EventBridgeEvent } from './transform';
 import { TargetSender, targetKind, type LogRecord, type QueueSender, type Target } from './targets';
 import { DeliveryQueue, DEFAULT_RETRY, type RetryPolicy } from './delivery';
 import { asyncInvocationsIdle } from '../lambda-async';
+import { parseSchedule, Scheduler } from './schedule';
 
 export { matchesPattern, validatePattern } from './pattern';
 
@@ -45,6 +46,8 @@ export interface EventBridgeOptions {
   retry?: RetryPolicy;
   /** Delivers SQS targets straight into the in-process SQS emulator (otherwise through the SDK). */
   sendToQueue?: QueueSender;
+  /** Multiplies rate() intervals (tests); default PAYFLOW_SCHEDULE_TIME_SCALE or 1. */
+  scheduleTimeScale?: number;
 }
 
 type Handler = (input: Record<string, unknown>) => unknown;
@@ -59,6 +62,7 @@ export class EventBridgeEmulator implements Emulator {
   private readonly buses = new Map<string, Bus>();
   private readonly sender: TargetSender;
   private readonly deliveries: DeliveryQueue;
+  private readonly scheduler: Scheduler;
   private readonly handlers: Record<string, Handler> = {
     CreateEventBus: (i) => this.createEventBus(i),
     DescribeEventBus: (i) => this.describeEventBus(i),
@@ -85,6 +89,10 @@ export class EventBridgeEmulator implements Emulator {
       sendToQueue: options.sendToQueue,
     });
     this.deliveries = new DeliveryQueue(this.sender, options.retry ?? DEFAULT_RETRY);
+    this.scheduler = new Scheduler(
+      (ruleArn, at) => this.fireSchedule(ruleArn, at),
+      options.scheduleTimeScale,
+    );
     this.addBus('default');
   }
 
@@ -120,6 +128,7 @@ export class EventBridgeEmulator implements Emulator {
   }
 
   async close(): Promise<void> {
+    this.scheduler.close();
     // Not Lambda's async retries: they may wait minutes, and stop must not.
     await this.deliveries.idle();
     this.sender.close();
@@ -206,8 +215,10 @@ export class EventBridgeEmulator implements Emulator {
     if (scheduleExpression) {
       if (bus.name !== 'default')
         throw validation('ScheduleExpression is supported only on the default event bus.');
-      if (!/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\))$/.test(scheduleExpression)) {
-        throw validation('Parameter ScheduleExpression is not valid.');
+      try {
+        parseSchedule(scheduleExpression);
+      } catch (error) {
+        throw validation((error as Error).message);
       }
     }
     const state = optionalString(input, 'State') ?? 'ENABLED';
@@ -232,6 +243,7 @@ export class EventBridgeEmulator implements Emulator {
       roleArn: optionalString(input, 'RoleArn'),
       targets: existing?.targets ?? new Map(),
     });
+    this.reschedule(bus.rules.get(name)!);
     return { RuleArn: ruleArn };
   }
 
@@ -256,12 +268,48 @@ export class EventBridgeEmulator implements Emulator {
     if (rule.targets.size > 0 && input.Force !== true)
       throw validation("Rule can't be deleted since it has targets.");
     bus.rules.delete(name);
+    this.scheduler.unschedule(rule.arn);
     return {};
   }
 
   private setRuleState(input: Record<string, unknown>, state: string) {
-    this.rule(requiredString(input, 'Name'), optionalString(input, 'EventBusName')).state = state;
+    const rule = this.rule(requiredString(input, 'Name'), optionalString(input, 'EventBusName'));
+    rule.state = state;
+    this.reschedule(rule);
     return {};
+  }
+
+  /** An enabled rule with a ScheduleExpression has a timer; any other rule has none. */
+  private reschedule(rule: Rule): void {
+    if (rule.scheduleExpression && rule.state !== 'DISABLED')
+      this.scheduler.schedule(rule.arn, rule.scheduleExpression);
+    else this.scheduler.unschedule(rule.arn);
+  }
+
+  /** The event AWS sends a scheduled rule's targets. */
+  private fireSchedule(ruleArn: string, scheduledTime: Date): void {
+    const rule = this.buses.get('default')?.rules.get(ruleArn.split('/').pop()!);
+    if (!rule || rule.arn !== ruleArn || rule.state === 'DISABLED') return;
+    const event: EventBridgeEvent = {
+      version: '0',
+      id: crypto.randomUUID(),
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      account: ACCOUNT_ID,
+      time: scheduledTime.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      region: REGION,
+      resources: [rule.arn],
+      detail: {},
+    };
+    const ingestionTime = new Date().toISOString();
+    for (const target of rule.targets.values()) {
+      const body = renderTargetInput(target, event, {
+        ruleArn: rule.arn,
+        ruleName: rule.name,
+        ingestionTime,
+      });
+      this.deliveries.enqueue({ target, body, event }, rule.arn);
+    }
   }
 
   private rule(name: string, busNameOrArn: string | undefined): Rule {
