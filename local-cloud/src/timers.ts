@@ -18,19 +18,3 @@ export function setLongTimeout(fire: () => void, ms: number): LongTimer {
   arm();
   return { clear: () => clearTimeout(timer) };
 }
-
-/** A promise that resolves after `ms` (any length); `signal` abandons the wait. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setLongTimeout(() => {
-      signal?.removeEventListener('abort', abort);
-      resolve();
-    }, ms);
-    const abort = () => {
-      timer.clear();
-      reject(signal!.reason);
-    };
-    signal?.addEventListener('abort', abort, { once: true });
-  });
-}

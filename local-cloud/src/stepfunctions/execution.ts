@@ -8,6 +8,8 @@ import {
 import { resolveIntegration, type AwsCaller } from './integrations';
 import { runTask } from './task-runner';
 import type { TaskTokens } from './tokens';
+import { StateTracker } from './state-context';
+import { setLongTimeout, type LongTimer } from '../timers';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
@@ -40,7 +42,8 @@ export class Execution {
   cause?: string;
   readonly history: History;
   private abortRun?: () => void;
-  private timer?: NodeJS.Timeout;
+  private timer?: LongTimer;
+  private readonly states = new StateTracker();
   /** The token `$$.Task.Token` handed out for the Task whose Parameters are being resolved right now. */
   private pendingToken?: string;
   readonly done: Promise<void>;
@@ -68,12 +71,15 @@ export class Execution {
   private async run(): Promise<void> {
     const timeoutClass = await statesTimeoutClass();
     const { prepared } = this.machine;
-    const interpreter = new StateMachine(prepared.definition, { validationOptions: { noValidate: true } });
+    const interpreter = new StateMachine(this.states.track(prepared.definition), {
+      validationOptions: { noValidate: true },
+    });
     const handlers: Record<string, Handler> = {};
     for (const spec of prepared.tasks.values()) {
       handlers[spec.name] = async (raw) => {
         // Taken before any await: the interpreter resolves Parameters and calls this handler synchronously.
         const token = this.takeToken();
+        const entry = this.states.current!;
         const { parameters, stateInput } = raw as TaskHandlerInput;
         // Lets the history record the interpreter's TaskStateEntered before this task's own events.
         await new Promise((resolve) => setImmediate(resolve));
@@ -88,7 +94,12 @@ export class Execution {
           history: this.history,
           timeoutClass,
         };
-        return runTask(run);
+        try {
+          return await runTask(run);
+        } catch (error) {
+          this.states.failed(entry);
+          throw error;
+        }
       };
     }
     const execution = interpreter.run(JSON.parse(this.input), {
@@ -98,27 +109,20 @@ export class Execution {
     this.abortRun = execution.abort;
     if (prepared.timeoutSeconds !== undefined) {
       const seconds = prepared.timeoutSeconds;
-      this.timer = setTimeout(
-        () =>
-          this.stop(
-            'TIMED_OUT',
-            'States.Timeout',
-            `Execution did not finish within TimeoutSeconds ${seconds}`,
-          ),
-        seconds * 1000,
-      );
+      // AWS reports an execution timeout with no cause.
+      this.timer = setLongTimeout(() => this.stop('TIMED_OUT', 'States.Timeout'), seconds * 1000);
     }
     const recording = (async () => {
       for await (const event of execution.eventLogs)
         this.history.fromInterpreter(event as never, this.machine.roleArn);
     })();
     const [result] = await Promise.allSettled([execution.result, recording]);
-    clearTimeout(this.timer);
+    this.timer?.clear();
     if (result.status === 'fulfilled') {
       this.finish('SUCCEEDED', { output: json(result.value) });
     } else {
       const failure = ((result.reason as { cause?: unknown }).cause ?? result.reason) as Error;
-      this.finish('FAILED', { error: failure.name, cause: failure.message });
+      this.finish('FAILED', { error: failure.name, cause: failure.message || undefined });
     }
   }
 
@@ -130,7 +134,7 @@ export class Execution {
     this.status = status;
     this.stopDate = Date.now() / 1000;
     Object.assign(this, outcome);
-    clearTimeout(this.timer);
+    this.timer?.clear();
     this.deps.tokens.closeExecution(this.executionArn);
   }
 
@@ -146,10 +150,7 @@ export class Execution {
       enumerable: true,
       get: () => (this.pendingToken ??= this.deps.tokens.issue(this.executionArn)),
     });
-    const state = {};
-    // Parameters are resolved as a state is entered, so "now" is that state's EnteredTime.
-    Object.defineProperty(state, 'EnteredTime', { enumerable: true, get: () => new Date().toISOString() });
-    Object.defineProperty(state, 'RetryCount', { enumerable: true, value: 0 });
+    const state = this.states.context();
     return {
       Execution: {
         Id: this.executionArn,

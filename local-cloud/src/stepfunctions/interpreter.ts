@@ -1,7 +1,7 @@
-import './promise-polyfill';
-import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import type { StateMachineDefinition } from 'aws-local-stepfunctions';
+import { StateMachine } from './asl';
 
-export { StateMachine, ExecutionAbortedError, ExecutionError } from 'aws-local-stepfunctions';
+export { StateMachine, ExecutionAbortedError, ExecutionError } from './asl';
 export type { StateMachineDefinition } from 'aws-local-stepfunctions';
 
 /** The Task fields this module enforces itself instead of the interpreter. */
@@ -35,8 +35,8 @@ export interface TaskHandlerInput {
   stateInput: unknown;
 }
 
-// The longest delay setTimeout honours; the interpreter's own task timer must never fire first.
-const NEVER_SECONDS = Math.floor(2_147_483_647 / 1000);
+// The interpreter's own task timer must never fire first (task-runner.ts enforces TimeoutSeconds): 100 years.
+const NEVER_SECONDS = 100 * 365 * 86_400;
 
 type Json = Record<string, unknown>;
 
@@ -149,9 +149,13 @@ export function statesTimeoutClass(): Promise<new () => Error> {
   return timeoutErrorClass;
 }
 
-/** A task error with the Error/Cause AWS reports; the interpreter matches Retry/Catch on `name`. */
+/**
+ * A task error with the Error/Cause AWS reports; the interpreter matches Retry/Catch on `name`.
+ * States.Runtime fails the execution: on AWS no Retry or Catch (not even States.ALL) matches it.
+ */
 export function taskError(error: string, cause: string): Error {
   const e = new Error(cause);
   e.name = error;
+  if (error === 'States.Runtime') Object.assign(e, { isCatchable: false, isRetryable: false });
   return e;
 }

@@ -4,6 +4,7 @@ import { readPath } from './json-path';
 import { taskError, type TaskSpec } from './interpreter';
 import type { Integration } from './integrations';
 import type { TaskTokens } from './tokens';
+import { setLongTimeout, type LongTimer } from '../timers';
 
 /** Everything one run of one Task state needs. */
 export interface TaskRun {
@@ -19,12 +20,15 @@ export interface TaskRun {
 
 class Expired extends Error {}
 
-/** TimeoutSeconds and HeartbeatSeconds of one task: `expired` rejects when either runs out. */
+/**
+ * TimeoutSeconds and HeartbeatSeconds of one task: `expired` rejects when either runs out. AWS reports both as
+ * States.Timeout with no cause; timers are chained, so a 30-day TimeoutSeconds waits 30 days.
+ */
 class TaskTimer {
   readonly expired: Promise<never>;
   private expire!: (reason: Expired) => void;
-  private timeout?: NodeJS.Timeout;
-  private heartbeat?: NodeJS.Timeout;
+  private timeout?: LongTimer;
+  private heartbeat?: LongTimer;
 
   constructor(
     timeoutSeconds: number | undefined,
@@ -33,22 +37,15 @@ class TaskTimer {
     this.expired = new Promise<never>((_, reject) => (this.expire = reject));
     this.expired.catch(() => undefined);
     if (timeoutSeconds !== undefined) {
-      this.timeout = setTimeout(
-        () => this.expire(new Expired(`Task did not finish within TimeoutSeconds ${timeoutSeconds}`)),
-        timeoutSeconds * 1000,
-      );
+      this.timeout = setLongTimeout(() => this.expire(new Expired()), timeoutSeconds * 1000);
     }
     this.beat();
   }
 
   beat(): void {
     if (this.heartbeatSeconds === undefined) return;
-    clearTimeout(this.heartbeat);
-    const seconds = this.heartbeatSeconds;
-    this.heartbeat = setTimeout(
-      () => this.expire(new Expired(`No heartbeat within HeartbeatSeconds ${seconds}`)),
-      seconds * 1000,
-    );
+    this.heartbeat?.clear();
+    this.heartbeat = setLongTimeout(() => this.expire(new Expired()), this.heartbeatSeconds * 1000);
   }
 
   race<T>(work: Promise<T>): Promise<T> {
@@ -56,8 +53,8 @@ class TaskTimer {
   }
 
   clear(): void {
-    clearTimeout(this.timeout);
-    clearTimeout(this.heartbeat);
+    this.timeout?.clear();
+    this.heartbeat?.clear();
   }
 }
 
@@ -126,7 +123,7 @@ export async function runTask(run: TaskRun): Promise<unknown> {
   } catch (error) {
     if (error instanceof Expired) {
       history.add(`${prefix}TimedOut`, {
-        [detailsKey('TimedOut')]: { ...ids, ...errorDetails('States.Timeout', error.message) },
+        [detailsKey('TimedOut')]: { ...ids, ...errorDetails('States.Timeout', undefined) },
       });
       const timeout = new run.timeoutClass();
       timeout.message = error.message;
