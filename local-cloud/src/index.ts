@@ -24,6 +24,9 @@ import { SqsEmulator } from './sqs';
 import { StepFunctionsEmulator } from './stepfunctions';
 import { startWebsite } from './website';
 import { Supervisor } from './supervisor';
+import { SsmEmulator } from './ssm';
+import { SecretsManagerEmulator } from './secretsmanager';
+import { LambdaEmulator } from './lambda-api';
 
 export interface LocalCloudOptions {
   /** Start from empty tables and buckets. */
@@ -60,6 +63,8 @@ export interface LocalCloud {
     events: EventBridgeEmulator;
     states: StepFunctionsEmulator;
     eventSourceMappings: EventSourceMappings;
+    ssm: SsmEmulator;
+    secretsManager: SecretsManagerEmulator;
   };
   stop(): Promise<void>;
 }
@@ -114,17 +119,25 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       endpoint: edge.endpoint,
       waitTimeScale: options.waitTimeScale,
     });
+    const ssm = new SsmEmulator();
+    const secretsManager = new SecretsManagerEmulator();
     const eventSourceMappings = new EventSourceMappings(sqs);
     stoppers.push(() => eventSourceMappings.close());
-    for (const emulator of [dynamodb, s3, ses, sqs, sns, events, states]) edge.add(emulator);
+    for (const emulator of [dynamodb, s3, ses, sqs, sns, events, states, ssm, secretsManager])
+      edge.add(emulator);
+    edge.add(new LambdaEmulator());
     registerOutboxRoutes(edge, { sns, ses });
     const functionLogs: string[] = [];
     registerInspectionRoutes(edge, events, functionLogs);
-    log(`AWS endpoint ${edge.endpoint} (DynamoDB Local, s3rver, SES, SQS, SNS, EventBridge, Step Functions)`);
+    log(
+      `AWS endpoint ${edge.endpoint} (DynamoDB Local, s3rver, SES, SQS, SNS, EventBridge, Step Functions, ` +
+        'SSM Parameter Store, Secrets Manager, Lambda Invoke)',
+    );
 
     services = await packaging;
     for (const service of services)
-      if (service.offline) registerLambdaService(service.name, service.offline.lambdaPort);
+      if (service.offline)
+        registerLambdaService(service.name, service.offline.lambdaPort, functionNames(service));
     if (offline) await assertPortsFree(offlinePorts(services));
     const reports: ProvisionReport[] = [];
     for (const service of services) {
@@ -132,6 +145,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         endpoint: edge.endpoint,
         s3,
         eventSourceMappings,
+        parameters: ssm,
+        secrets: secretsManager,
       });
       reports.push(report);
       log(describeReport(report, service.reused));
@@ -172,7 +187,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       reports,
       websites,
       supervisor,
-      emulators: { dynamodb, s3, sqs, sns, events, states, eventSourceMappings },
+      emulators: { dynamodb, s3, sqs, sns, events, states, eventSourceMappings, ssm, secretsManager },
       stop,
     };
   } catch (error) {
@@ -224,6 +239,14 @@ function registerInspectionRoutes(edge: Edge, events: EventBridgeEmulator, funct
     headers: { 'content-type': 'text/plain; charset=utf-8' },
     body: functionLogs.join('\n'),
   }));
+}
+
+/** The names its template gives its functions (serverless-offline serves the same); undefined if not literal. */
+function functionNames(service: PackagedService): string[] | undefined {
+  const names = Object.values(service.template.Resources)
+    .filter((r) => r.Type === 'AWS::Lambda::Function')
+    .map((r) => r.Properties?.FunctionName);
+  return names.every((n) => typeof n === 'string') ? (names as string[]) : undefined;
 }
 
 /** True when the service has HTTP events (serverless-offline opens its HTTP port only then). */

@@ -15,12 +15,16 @@ export interface InvokeResult {
 
 /** serverless `service:` name → its serverless-offline Lambda port, registered from each packaged service. */
 const servicePorts = new Map<string, number>();
+/** serverless `service:` name → the names of its functions, when known from its template. */
+const serviceFunctions = new Map<string, Set<string>>();
 const inProcess = new Map<string, InProcessFunction>();
 const clients = new Map<number, LambdaClient>();
 
 /** Routes `<service>-<stage>-*` functions to that service's serverless-offline Lambda port. */
-export function registerLambdaService(service: string, port: number): void {
+export function registerLambdaService(service: string, port: number, functions?: string[]): void {
   servicePorts.set(service, port);
+  if (functions) serviceFunctions.set(service, new Set(functions));
+  else serviceFunctions.delete(service);
 }
 
 export function registerInProcessFunction(name: string, fn: InProcessFunction): void {
@@ -44,7 +48,7 @@ export async function invokeFunction(
 ): Promise<InvokeResult> {
   const name = functionName(nameOrArn);
   // An unknown function is refused at once, as Lambda's Invoke API does, so the caller can retry.
-  if (!inProcess.has(name)) portOf(name);
+  assertFunctionExists(name);
   if (invocationType === 'Event') {
     invokeAsync(name, event, invokeSync);
     return { payload: undefined };
@@ -85,9 +89,23 @@ async function invokeSync(name: string, event: unknown): Promise<InvokeResult> {
   return { payload };
 }
 
+/** Throws Lambda's ResourceNotFoundException for a function no service (nor test) serves. */
+export function assertFunctionExists(name: string): void {
+  if (!inProcess.has(name)) portOf(name);
+}
+
 function portOf(name: string): number {
   for (const [service, port] of servicePorts) {
-    if (name.startsWith(`${service}-${STAGE}-`)) return port;
+    if (!name.startsWith(`${service}-${STAGE}-`)) continue;
+    const known = serviceFunctions.get(service);
+    if (known && !known.has(name)) {
+      throw new AwsError(
+        'ResourceNotFoundException',
+        `Function not found: ${name}. ${service} has ${[...known].join(', ')}`,
+        404,
+      );
+    }
+    return port;
   }
   throw new AwsError(
     'ResourceNotFoundException',

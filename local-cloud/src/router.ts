@@ -1,6 +1,14 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AwsError, type AwsRequest, type AwsResponse, type Emulator } from './protocol';
+import {
+  AwsError,
+  jsonError,
+  queryError,
+  xml,
+  type AwsRequest,
+  type AwsResponse,
+  type Emulator,
+} from './protocol';
 import { Faults } from './faults';
 
 /** A handler for the local cloud's own routes under /_local/ (outbox, faults, health). */
@@ -58,9 +66,12 @@ export async function startEdge(options: { port?: number; host?: string } = {}):
     const name = signingName(req);
     const emulator = name ? emulators.get(name) : undefined;
     if (!emulator) {
-      return localJson(400, {
-        message: `The local cloud does not emulate AWS service '${name ?? 'unknown'}'. Emulated: ${[...emulators.keys()].join(', ')}`,
-      });
+      const error = new AwsError(
+        'NotImplemented',
+        `The local cloud does not emulate AWS service '${name ?? 'unknown'}'. Emulated: ${[...emulators.keys()].join(', ')}`,
+        501,
+      );
+      return unsupportedServiceError(req, name, error);
     }
     const operation = emulator.operation(req);
     const fault = faults.take(name!, operation, req.body.toString('utf8'));
@@ -119,8 +130,35 @@ export function signingName(req: AwsRequest): string | undefined {
     AWSEvents: 'events',
     AWSStepFunctions: 'states',
     DynamoDB_20120810: 'dynamodb',
+    AmazonSSM: 'ssm',
+    secretsmanager: 'secretsmanager',
   };
   return target ? byTarget[target] : undefined;
+}
+
+/** REST-XML services: their clients parse only XML errors. */
+const XML_SERVICES = new Set(['s3', 'route53', 'cloudfront']);
+
+/**
+ * An error in the wire format the caller's client parses, so the AWS CLI and SDKs print it: XML for the query
+ * protocol (form-encoded bodies: CloudFormation, IAM, STS) and REST-XML services, JSON with the code both in
+ * `__type` and `x-amzn-errortype` otherwise (JSON and REST-JSON protocols).
+ */
+function unsupportedServiceError(req: AwsRequest, name: string | undefined, error: AwsError): AwsResponse {
+  const contentType = req.headers['content-type'] ?? '';
+  if (contentType.startsWith('application/x-www-form-urlencoded'))
+    return queryError(error, 'https://local.payflow/doc/');
+  if (name && XML_SERVICES.has(name)) {
+    return {
+      status: error.status,
+      headers: { 'content-type': 'application/xml' },
+      body: `<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse><Error><Type>Sender</Type><Code>${xml(error.code)}</Code><Message>${xml(error.message)}</Message></Error></ErrorResponse>`,
+    };
+  }
+  return jsonError(
+    error,
+    contentType.startsWith('application/x-amz-json') ? contentType : 'application/json',
+  );
 }
 
 export function localJson(status: number, body: unknown): AwsResponse {

@@ -17,6 +17,7 @@ import {
   type Target,
 } from '@aws-sdk/client-eventbridge';
 import { CreateStateMachineCommand, SFNClient, StateMachineAlreadyExists } from '@aws-sdk/client-sfn';
+import { randomBytes } from 'node:crypto';
 import { IntrinsicResolver } from './intrinsics';
 import { physicalResource, type CfnResource, type CfnTemplate, type PhysicalResource } from './template';
 import type { LambdaNotification } from '../s3';
@@ -36,6 +37,9 @@ export interface ProvisionTargets {
       enabled?: boolean;
     }): unknown;
   };
+  /** Parameter Store and Secrets Manager, when the template declares parameters or secrets. */
+  parameters?: { put(parameter: { name: string; type?: string; value: string; description?: string }): void };
+  secrets?: { create(secret: { name: string; secretString?: string; description?: string }): string };
 }
 
 export interface ProvisionReport {
@@ -67,7 +71,6 @@ const SKIPPED: Record<string, string> = {
   'AWS::ApiGatewayV2::Integration': 'HTTP APIs are served by serverless-offline',
   'AWS::ApiGatewayV2::Route': 'HTTP APIs are served by serverless-offline',
   'AWS::CloudWatch::Alarm': 'no CloudWatch alarms locally',
-  'AWS::SSM::Parameter': 'configuration comes from the environment locally',
 };
 
 const ORDER = [
@@ -161,6 +164,22 @@ function registerDeadLetterQueue(resource: CfnResource, resolver: IntrinsicResol
   }) as { FunctionName?: string; DeadLetterConfig: { TargetArn?: string } };
   if (FunctionName && DeadLetterConfig.TargetArn)
     configureAsyncInvoke(FunctionName, { deadLetterTarget: DeadLetterConfig.TargetArn, endpoint });
+}
+
+/** `GenerateSecretString`: a random password, alone or under GenerateStringKey in SecretStringTemplate. */
+function generateSecretString(spec: Record<string, unknown> | undefined): string | undefined {
+  if (!spec) return undefined;
+  const exclude = String(spec.ExcludeCharacters ?? '');
+  let alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  if (spec.ExcludePunctuation !== true && spec.ExcludePunctuation !== 'true')
+    alphabet += '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~';
+  if (spec.IncludeSpace === true || spec.IncludeSpace === 'true') alphabet += ' ';
+  const allowed = [...alphabet].filter((c) => !exclude.includes(c));
+  const length = Number(spec.PasswordLength ?? 32);
+  const password = Array.from(randomBytes(length), (byte) => allowed[byte % allowed.length]).join('');
+  if (typeof spec.SecretStringTemplate !== 'string' || typeof spec.GenerateStringKey !== 'string')
+    return password;
+  return JSON.stringify({ ...JSON.parse(spec.SecretStringTemplate), [spec.GenerateStringKey]: password });
 }
 
 function rank(type: string): number {
@@ -327,6 +346,26 @@ const creators: Record<string, (ctx: CreateContext) => Promise<void>> = {
       .catch((error) => {
         if (!(error instanceof StateMachineAlreadyExists)) throw error;
       });
+  },
+
+  async 'AWS::SSM::Parameter'({ props, ref, targets }) {
+    if (!targets.parameters) throw new Error('no local Parameter Store to create it in');
+    targets.parameters.put({
+      name: ref,
+      type: props.Type,
+      value: String(props.Value),
+      description: props.Description,
+    });
+  },
+
+  async 'AWS::SecretsManager::Secret'({ props, physical, targets }) {
+    if (!targets.secrets) throw new Error('no local Secrets Manager to create it in');
+    const name = (props.Name as string | undefined) ?? physical.ref.split(':secret:').pop()!.slice(0, -7);
+    targets.secrets.create({
+      name,
+      secretString: props.SecretString ?? generateSecretString(props.GenerateSecretString),
+      description: props.Description,
+    });
   },
 
   async 'AWS::Lambda::EventInvokeConfig'({ props, targets }) {

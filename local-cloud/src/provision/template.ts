@@ -1,4 +1,5 @@
 import { ACCOUNT_ID, REGION, ENDPOINT } from '../config';
+import { secretArn as secretArnOf } from '../secretsmanager';
 
 export interface CfnResource {
   Type: string;
@@ -83,6 +84,14 @@ export function physicalResource(
     case 'AWS::Logs::LogGroup': {
       const group = name('LogGroupName') ?? `/local/${fallback}`;
       return { ref: group, attributes: { Arn: arn('logs', `log-group:${group}:*`) } };
+    }
+    case 'AWS::SSM::Parameter': {
+      const parameter = name('Name') ?? fallback;
+      return { ref: parameter, attributes: { Type: name('Type') ?? 'String', Value: name('Value') ?? '' } };
+    }
+    case 'AWS::SecretsManager::Secret': {
+      const secretArn = secretArnOf(name('Name') ?? fallback);
+      return { ref: secretArn, attributes: { Id: secretArn } };
     }
     case 'AWS::IAM::Role': {
       const role = name('RoleName') ?? fallback;

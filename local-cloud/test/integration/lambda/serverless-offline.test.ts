@@ -8,6 +8,8 @@ import path from 'node:path';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { startLocalCloud, type LocalCloud } from '../../../src';
 
 const serviceDir = path.resolve(__dirname, '..', '..', 'fixtures', 'async-service');
@@ -87,6 +89,64 @@ describe('asynchronous invocations of a function under serverless-offline', () =
     const ping = await fetch('http://localhost:3592/ping');
     expect(ping.status).toBe(200);
     expect(await ping.text()).toBe('pong');
+  });
+});
+
+describe('the Lambda Invoke API on the edge', () => {
+  const run = promisify(execFile);
+  /** `aws lambda invoke` against the edge: what it printed and the payload it wrote. */
+  const invoke = async (fn: string, ...extra: string[]) => {
+    const out = path.join(dataDir, `invoke-${fn}.json`);
+    const { stdout } = await run(
+      '/usr/bin/aws',
+      ['--endpoint-url', cloud.endpoint, 'lambda', 'invoke', '--function-name', fn, ...extra].concat([
+        '--cli-binary-format',
+        'raw-in-base64-out',
+        '--payload',
+        '{"id":"cli-1"}',
+        out,
+      ]),
+      {
+        env: {
+          ...process.env,
+          AWS_ACCESS_KEY_ID: 'test',
+          AWS_SECRET_ACCESS_KEY: 'test',
+          AWS_DEFAULT_REGION: 'us-east-1',
+        },
+      },
+    );
+    return { printed: JSON.parse(stdout), payload: fs.readFileSync(out, 'utf8') };
+  };
+
+  it('runs a function in its serverless-offline and reports a function error as Lambda does', async () => {
+    const ping = await invoke('payflow-async-test-local-ping');
+    expect(ping.printed).toEqual({ StatusCode: 200, ExecutedVersion: '$LATEST' });
+    expect(JSON.parse(ping.payload)).toEqual({ statusCode: 200, body: 'pong' });
+
+    const refused = await invoke(
+      'arn:aws:lambda:us-east-1:000000000000:function:payflow-async-test-local-refuse',
+    );
+    expect(refused.printed).toEqual({
+      StatusCode: 200,
+      FunctionError: 'Unhandled',
+      ExecutedVersion: '$LATEST',
+    });
+    expect(JSON.parse(refused.payload)).toMatchObject({
+      errorMessage: 'event cli-1 does not match the contract',
+    });
+
+    const queued = await invoke('payflow-async-test-local-ping', '--invocation-type', 'Event');
+    expect(queued.printed).toMatchObject({ StatusCode: 202 });
+  });
+
+  it('answers ResourceNotFoundException for a function no service serves', async () => {
+    const error = await invoke('payflow-async-test-local-nothing').then(
+      () => 'no error',
+      (e: { stderr: string }) => e.stderr.trim(),
+    );
+    expect(error).toContain(
+      'An error occurred (ResourceNotFoundException) when calling the Invoke operation: Function not found: payflow-async-test-local-nothing',
+    );
   });
 });
 
