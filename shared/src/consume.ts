@@ -56,6 +56,37 @@ export function parseEventBridgeEvent<Contract extends EventContract>(
   return checkDetail(contract, readEnvelope(event, 'event'), 'EventBridge event');
 }
 
+/**
+ * Validates an EventBridge event delivered straight to a Lambda against the contract its detail-type names, out
+ * of several: `{ source, detailType, detail }`, typed by detail-type. Any other detail-type is refused.
+ */
+export function parseEventBridgeEventOf<Registry extends EventContractRegistry>(
+  registry: Registry,
+  event: unknown,
+): ReceivedEvent<Registry> {
+  const envelope = readEnvelope(event, 'event');
+  return checkOneOf(registry, envelope, 'EventBridge event');
+}
+
+function checkOneOf<Registry extends EventContractRegistry>(
+  registry: Registry,
+  event: EventBridgeEvent,
+  where: string,
+): ReceivedEvent<Registry> {
+  const detailType = event['detail-type'];
+  const contract = Object.hasOwn(registry, detailType) ? registry[detailType] : undefined;
+  if (!contract) {
+    throw new EventValidationError(
+      `${where}: detail-type "${detailType}" is not one this consumer handles (${Object.keys(registry).join(', ')})`,
+    );
+  }
+  return {
+    source: contract.source,
+    detailType,
+    detail: checkDetail(contract, event, where),
+  } as ReceivedEvent<Registry>;
+}
+
 function isContract(candidate: EventContract | EventContractRegistry): candidate is EventContract {
   return typeof candidate.detailType === 'string' && 'detailSchema' in candidate;
 }
@@ -101,12 +132,5 @@ export function parseSqsRecordEvent(
   if (isContract(contractOrRegistry)) {
     return checkDetail(contractOrRegistry, event, where);
   }
-  const detailType = event['detail-type'];
-  const contract = Object.hasOwn(contractOrRegistry, detailType) ? contractOrRegistry[detailType] : undefined;
-  if (!contract) {
-    throw new EventValidationError(
-      `${where}: detail-type "${detailType}" is not one this consumer handles (${Object.keys(contractOrRegistry).join(', ')})`,
-    );
-  }
-  return { source: contract.source, detailType, detail: checkDetail(contract, event, where) };
+  return checkOneOf(contractOrRegistry, event, where);
 }

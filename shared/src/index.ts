@@ -6,3 +6,4 @@ export * from './logger';
 export * from './http';
 export * from './money';
 export * from './cards';
+export * from './ids';

@@ -13,6 +13,8 @@ export interface ProblemDetails {
   status: number;
   detail: string;
   errors?: FieldProblem[];
+  /** RFC 9457 extension members, e.g. both totals of a mismatch. */
+  [extension: string]: unknown;
 }
 
 /** An error a client can act on: its status, message and field problems are sent as they are. */
@@ -23,12 +25,14 @@ export class HttpProblem extends Error {
     readonly detail: string,
     readonly errors?: FieldProblem[],
     readonly type = 'about:blank',
+    readonly extensions: Record<string, unknown> = {},
   ) {
     super(detail);
   }
 
   toProblemDetails(): ProblemDetails {
     return {
+      ...this.extensions,
       type: this.type,
       title: STATUS_CODES[this.status] ?? 'Error',
       status: this.status,
