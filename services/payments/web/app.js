@@ -79,6 +79,7 @@ function showInvoice(invoice) {
   $('status').textContent = invoice.status.replace('_', ' ').toLowerCase();
   $('due-date').textContent = invoice.dueDate || '—';
   $('invoice').hidden = false;
+  $('nothing-due').textContent = 'Nothing is due on this invoice.';
   preparePayForm();
 }
 
@@ -93,7 +94,15 @@ function showSession(session) {
   $('due-date').textContent = new Date(session.expiresAt).toLocaleString();
   $('invoice').hidden = false;
   $('amount').readOnly = true;
+  $('nothing-due').textContent = 'Nothing is due on this order.';
   preparePayForm();
+  // A session whose order was decided (declined card, cancelled, timed out) takes no card: say why.
+  if (session.status === 'CLOSED' || session.status === 'DECLINED' || session.status === 'EXPIRED') {
+    $('nothing-due').textContent =
+      session.status === 'EXPIRED'
+        ? 'This payment link has expired; the order is closed and nothing was charged.'
+        : `This order is closed: ${session.closedReason || 'it no longer takes a payment'}.`;
+  }
 }
 
 function preparePayForm() {

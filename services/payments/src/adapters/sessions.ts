@@ -1,6 +1,7 @@
 import {
   GetCommand,
   PutCommand,
+  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
   type NativeAttributeValue,
@@ -24,9 +25,12 @@ type Item = Record<string, NativeAttributeValue>;
 
 const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
-/** `expiresAt` is the TTL attribute: the deadline while unpaid, a retention period once paid or expired. */
+/**
+ * `expiresAt` is the TTL attribute: a retention period after the deadline, so an expired or closed session still
+ * answers 410 (with why) for a month instead of vanishing into a 404 when TTL runs at the deadline.
+ */
 function sessionToItem(session: PaymentSession): Item {
-  return { ...session, expiresAt: epochSeconds(session.payBefore) };
+  return { ...session, expiresAt: epochSeconds(session.payBefore) + SESSION_RETENTION_SECONDS };
 }
 
 function itemToSession(item: Item): PaymentSession {
@@ -37,14 +41,72 @@ function itemToSession(item: Item): PaymentSession {
 export function createSessionStore(sessionsTable: string) {
   const documents = dynamoDocuments();
   return {
-    async create(session: PaymentSession): Promise<void> {
-      await documents.send(
-        new PutCommand({
+    /** Writes a new session; when one with its id exists already (a retried request), returns that one. */
+    async create(session: PaymentSession): Promise<{ created: boolean; session: PaymentSession }> {
+      try {
+        await documents.send(
+          new PutCommand({
+            TableName: sessionsTable,
+            Item: sessionToItem(session),
+            ConditionExpression: 'attribute_not_exists(sessionId)',
+          }),
+        );
+        return { created: true, session };
+      } catch (error) {
+        if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+        const { Item } = await documents.send(
+          new GetCommand({
+            TableName: sessionsTable,
+            Key: { sessionId: session.sessionId },
+            ConsistentRead: true,
+          }),
+        );
+        if (!Item) throw error;
+        return { created: false, session: itemToSession(Item) };
+      }
+    },
+
+    /**
+     * Closes every session of the order that still takes a card (CREATED), for the reason given; a session being
+     * paid right now (PROCESSING) finishes, and its outcome is checkout's to settle. Returns the sessions closed.
+     */
+    async closeForOrder(orderId: string, close: (session: PaymentSession) => PaymentSession) {
+      const { Items = [] } = await documents.send(
+        new QueryCommand({
           TableName: sessionsTable,
-          Item: sessionToItem(session),
-          ConditionExpression: 'attribute_not_exists(sessionId)',
+          IndexName: 'byOrder',
+          KeyConditionExpression: 'orderId = :orderId',
+          ExpressionAttributeValues: { ':orderId': orderId },
         }),
       );
+      const closed: PaymentSession[] = [];
+      for (const item of Items) {
+        const session = itemToSession(item);
+        if (session.status !== 'CREATED') continue;
+        const next = close(session);
+        try {
+          await documents.send(
+            new UpdateCommand({
+              TableName: sessionsTable,
+              Key: { sessionId: session.sessionId },
+              ConditionExpression: '#s = :created',
+              UpdateExpression: 'SET #s = :status, closedReason = :reason, updatedAt = :now',
+              ExpressionAttributeNames: { '#s': 'status' },
+              ExpressionAttributeValues: {
+                ':created': 'CREATED',
+                ':status': next.status,
+                ':reason': next.closedReason,
+                ':now': next.updatedAt,
+              },
+            }),
+          );
+          closed.push(next);
+        } catch (error) {
+          // Paid, expired or closed by someone else meanwhile: nothing to close.
+          if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+        }
+      }
+      return closed;
     },
 
     async get(sessionId: string): Promise<PaymentSession | undefined> {
@@ -109,6 +171,11 @@ export function sessionRefusal(
   const status = effectiveStatus(session, now);
   if (status === 'EXPIRED') {
     return new GoneError(`Payment session ${sessionId} expired at ${session.payBefore}; ask for a new one`);
+  }
+  if (status === 'DECLINED' || status === 'CLOSED') {
+    return new GoneError(
+      `Payment session ${sessionId} is closed: ${session.closedReason ?? 'its order is no longer waiting for a payment'}`,
+    );
   }
   if (status === 'PAID') return new ConflictError(`Payment session ${sessionId} is already paid`);
   if (status === 'PROCESSING') {
@@ -196,24 +263,34 @@ export function createSessionTarget(
     },
 
     async settle(payment: Payment) {
-      const paid = payment.status === 'SUCCEEDED';
+      // Paid and declined end the session (a decline ends the order too); a pending bank answer keeps it open.
+      const next =
+        payment.status === 'SUCCEEDED' ? 'PAID' : payment.status === 'FAILED' ? 'DECLINED' : 'CREATED';
       await transactWithRetry([
         {
           Update: {
             TableName: tables.sessionsTable,
             Key: { sessionId },
-            UpdateExpression: paid
-              ? 'SET #s = :next, updatedAt = :now, expiresAt = :retainUntil'
-              : 'SET #s = :next, updatedAt = :now REMOVE paymentId',
+            UpdateExpression:
+              next === 'CREATED'
+                ? 'SET #s = :next, updatedAt = :now REMOVE paymentId'
+                : next === 'DECLINED'
+                  ? 'SET #s = :next, updatedAt = :now, closedReason = :reason, expiresAt = :retainUntil'
+                  : 'SET #s = :next, updatedAt = :now, expiresAt = :retainUntil',
             ConditionExpression: '#s = :processing AND paymentId = :paymentId',
             ExpressionAttributeNames: { '#s': 'status' },
             ExpressionAttributeValues: {
-              ':next': paid ? 'PAID' : 'CREATED',
+              ':next': next,
               ':processing': 'PROCESSING',
               ':paymentId': payment.paymentId,
               ':now': payment.updatedAt,
-              ...(paid
-                ? { ':retainUntil': epochSeconds(payment.updatedAt) + SESSION_RETENTION_SECONDS }
+              ...(next === 'CREATED'
+                ? {}
+                : { ':retainUntil': epochSeconds(payment.updatedAt) + SESSION_RETENTION_SECONDS }),
+              ...(next === 'DECLINED'
+                ? {
+                    ':reason': `its card was declined (${payment.reason ?? 'declined'}); the order is cancelled and nothing was charged`,
+                  }
                 : {}),
             },
           },

@@ -3,10 +3,14 @@ import { formatMoney, type Money } from '@payflow/shared';
 import type { BankProvider, RefundOutcome } from './bank';
 import type { Payment, PaymentRefund } from './payment';
 
-/** What checkout asks for in RefundRequested: give this payment of this order back, and why. */
+/**
+ * A refund asked for: give this payment back, and why. Checkout's RefundRequested names its order: then only a
+ * payment of that order's session qualifies (never an invoice payment). Without an order (an operator's refund)
+ * any SUCCEEDED payment does.
+ */
 export interface RefundInstruction {
   paymentId: string;
-  orderId: string;
+  orderId?: string;
   amount: Money;
   reason: string;
 }
@@ -31,7 +35,10 @@ export function refusalToRefund(
     return `Payment ${payment.paymentId} is ${payment.status}; only a SUCCEEDED payment can be refunded`;
   }
   const { subject } = payment;
-  if (subject.kind === 'session' && subject.orderId !== request.orderId) {
+  if (request.orderId !== undefined && subject.kind === 'invoice') {
+    return `Payment ${payment.paymentId} paid invoice ${subject.invoiceId}, not order ${request.orderId}; nothing refunded`;
+  }
+  if (request.orderId !== undefined && subject.kind === 'session' && subject.orderId !== request.orderId) {
     return `Payment ${payment.paymentId} paid order ${subject.orderId}, not order ${request.orderId}; nothing refunded`;
   }
   const { amount } = payment;

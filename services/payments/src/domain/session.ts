@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   IdentifierSchema,
   NotificationChoiceSchema,
@@ -14,7 +15,12 @@ export const MAX_QUEUE_DELAY_SECONDS = 900;
 /** How long a paid or expired session stays readable before TTL removes it. */
 export const SESSION_RETENTION_SECONDS = 30 * 24 * 60 * 60;
 
-export type SessionStatus = 'CREATED' | 'PROCESSING' | 'PAID' | 'EXPIRED';
+/**
+ * CREATED: payable. PROCESSING: a payment holds it. PAID. EXPIRED: its deadline passed unpaid.
+ * DECLINED: its payment was declined, which ends it (checkout cancels the order). CLOSED: the order it was for was
+ * decided elsewhere (rejected, cancelled, timed out), so nothing may be paid on it any more.
+ */
+export type SessionStatus = 'CREATED' | 'PROCESSING' | 'PAID' | 'EXPIRED' | 'DECLINED' | 'CLOSED';
 
 export const CreateSessionBodySchema = z
   .strictObject({
@@ -26,8 +32,17 @@ export const CreateSessionBodySchema = z
     taskToken: z.string().min(1).max(2048).optional(),
     notification: NotificationChoiceSchema.optional(),
     expiresInSeconds: z.number().int().min(1).max(MAX_SESSION_SECONDS).optional(),
+    /** An absolute deadline instead (checkout's one payment deadline); at most 24 h ahead. */
+    expiresAt: z.iso.datetime({ offset: true }).optional(),
   })
   .superRefine((body, context) => {
+    if (body.expiresAt && body.expiresInSeconds) {
+      context.addIssue({
+        code: 'custom',
+        path: ['expiresAt'],
+        message: 'give expiresAt or expiresInSeconds, not both',
+      });
+    }
     // A waiting caller learns the outcome through events, and every payment event names who to notify.
     if (body.taskToken && !body.notification) {
       context.addIssue({
@@ -51,9 +66,42 @@ export interface PaymentSession {
   /** The deadline to pay, ISO 8601. */
   payBefore: string;
   paymentId?: string;
+  /** Why a DECLINED or CLOSED session ended. */
+  closedReason?: string;
   correlationId: string;
   createdAt: string;
   updatedAt: string;
+}
+
+/** Why a session cannot be created with this deadline, or undefined. */
+export function deadlineProblem(body: CreateSessionBody, now: Date): string | undefined {
+  if (!body.expiresAt) return undefined;
+  const deadline = Date.parse(body.expiresAt);
+  if (deadline <= now.getTime()) return `expiresAt ${body.expiresAt} has already passed`;
+  if (deadline - now.getTime() > MAX_SESSION_SECONDS * 1000) {
+    return `expiresAt ${body.expiresAt} is more than ${MAX_SESSION_SECONDS / 3600} h away`;
+  }
+  return undefined;
+}
+
+/** The same request for the same key names the same session: a caller's retry finds the session it made. */
+export function sessionIdFor(idempotencyKey: string, orderId: string): string {
+  const digest = createHash('sha256').update(`session\n${idempotencyKey}\n${orderId}`).digest('hex');
+  return `ps_${digest.slice(0, 32)}`;
+}
+
+/** Whether an existing session is what this request asked for (a retry), not another request under its key. */
+export function isSameSessionRequest(session: PaymentSession, body: CreateSessionBody): boolean {
+  return (
+    session.orderId === body.orderId &&
+    session.amount.amount === body.amount.amount &&
+    session.amount.currency === body.amount.currency
+  );
+}
+
+/** A session that no longer takes a card, for a reason the payer reads: its order was decided elsewhere. */
+export function closeSession(session: PaymentSession, reason: string, now: Date): PaymentSession {
+  return { ...session, status: 'CLOSED', closedReason: reason, updatedAt: now.toISOString() };
 }
 
 export function newSession(
@@ -61,7 +109,9 @@ export function newSession(
   ids: { sessionId: string; correlationId: string },
   now: Date,
 ): PaymentSession {
-  const seconds = body.expiresInSeconds ?? DEFAULT_SESSION_SECONDS;
+  const payBefore = body.expiresAt
+    ? new Date(body.expiresAt)
+    : new Date(now.getTime() + (body.expiresInSeconds ?? DEFAULT_SESSION_SECONDS) * 1000);
   return {
     sessionId: ids.sessionId,
     status: 'CREATED',
@@ -71,7 +121,7 @@ export function newSession(
     amount: body.amount,
     ...(body.taskToken ? { taskToken: body.taskToken } : {}),
     ...(body.notification ? { notification: body.notification } : {}),
-    payBefore: new Date(now.getTime() + seconds * 1000).toISOString(),
+    payBefore: payBefore.toISOString(),
     correlationId: ids.correlationId,
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
@@ -101,6 +151,8 @@ export interface SessionView {
   amount: Money;
   expiresAt: string;
   paymentId?: string;
+  /** Why a DECLINED or CLOSED session ended. */
+  closedReason?: string;
   payUrl: string;
 }
 
@@ -115,6 +167,7 @@ export function sessionView(session: PaymentSession, payPageUrl: string, now: Da
     amount: session.amount,
     expiresAt: session.payBefore,
     ...(session.paymentId ? { paymentId: session.paymentId } : {}),
+    ...(session.closedReason ? { closedReason: session.closedReason } : {}),
     payUrl: url.toString(),
   };
 }

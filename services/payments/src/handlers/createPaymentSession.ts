@@ -1,9 +1,20 @@
-import { httpHandler, withCorrelationId } from '@payflow/shared';
+import { httpHandler, IdempotencyKeySchema, UnprocessableError, withCorrelationId } from '@payflow/shared';
 import { randomUUID } from 'node:crypto';
-import { CreateSessionBodySchema, newSession, sessionView } from '../domain/session';
+import {
+  CreateSessionBodySchema,
+  deadlineProblem,
+  isSameSessionRequest,
+  newSession,
+  sessionIdFor,
+  sessionView,
+} from '../domain/session';
 import { correlationIdOf, logger, services } from '../wiring';
 
-/** POST /payment-sessions: another service (or checkout's state machine, with its task token) asks for a payment. */
+/**
+ * POST /payment-sessions: another service (or checkout's state machine, with its task token) asks for a payment.
+ * With an Idempotency-Key the session's id follows from the key and the order, so a retried request gets the
+ * session the first one made (200) instead of a second one.
+ */
 export const handler = httpHandler(
   { body: CreateSessionBodySchema, logger },
   async ({ body, headers, context }) => {
@@ -11,8 +22,34 @@ export const handler = httpHandler(
     withCorrelationId(logger, correlationId);
     const { sessions, expiryQueue, config } = services();
     const now = new Date();
-    const session = newSession(body, { sessionId: `ps_${randomUUID()}`, correlationId }, now);
-    await sessions.create(session);
+    const problem = deadlineProblem(body, now);
+    if (problem) throw new UnprocessableError(problem, [{ path: 'body.expiresAt', message: problem }]);
+    const key =
+      headers['idempotency-key'] === undefined
+        ? undefined
+        : IdempotencyKeySchema.safeParse(headers['idempotency-key']);
+    if (key && !key.success) {
+      const message = key.error.issues[0]?.message ?? 'Idempotency-Key header is invalid';
+      throw new UnprocessableError(message, [{ path: 'headers.idempotency-key', message }]);
+    }
+    const sessionId = key?.success ? sessionIdFor(key.data, body.orderId) : `ps_${randomUUID()}`;
+    const { created, session } = await sessions.create(newSession(body, { sessionId, correlationId }, now));
+    if (!created) {
+      if (!isSameSessionRequest(session, body)) {
+        throw new UnprocessableError(
+          'This Idempotency-Key was already used for a session with another order or amount; use a new key',
+        );
+      }
+      logger.info('Payment session request repeated; the existing session answers', {
+        sessionId,
+        orderId: session.orderId,
+      });
+      return {
+        statusCode: 200,
+        headers: { location: `/payment-sessions/${sessionId}` },
+        body: sessionView(session, config.payPageUrl, now),
+      };
+    }
     await expiryQueue.schedule({ sessionId: session.sessionId, payBefore: session.payBefore }, now);
     // The task token is a credential of the caller's execution: never logged, never returned.
     logger.info('Payment session created', {

@@ -371,7 +371,7 @@ describe('payment sessions', () => {
     expect(twice.status).toBe(409);
   });
 
-  it('can be paid again after a decline', async () => {
+  it('is closed by a decline: the session says why and a second card is refused with 410', async () => {
     const created = await api('POST', '/payment-sessions', {
       body: sessionBody({ amount: { amount: 100, currency: 'EUR' } }),
     });
@@ -380,7 +380,14 @@ describe('payment sessions', () => {
       key: newKey(),
     });
     expect(declined.status).toBe(402);
-    expect(declined.body.session.status).toBe('CREATED');
+    expect(declined.body.session.status).toBe('DECLINED');
+    expect(declined.body.session.closedReason).toMatch(/card was declined/);
+    const again = await api('POST', `/payment-sessions/${created.body.sessionId}/pay`, {
+      body: { card: CARD },
+      key: newKey(),
+    });
+    expect(again.status).toBe(410);
+    expect(again.headers.get('content-type')).toContain('application/problem+json');
   });
 
   it('refuse bad requests: unknown session 404, missing key 400, no notification anywhere 422, task token without one 422', async () => {

@@ -154,7 +154,7 @@ describe('refunding a paid order when checkout asks (RefundRequested)', () => {
     });
   });
 
-  it('gives an invoice payment back to the invoice: the balance is due again', async () => {
+  it("refuses checkout's request to refund an invoice payment: the invoice keeps its payment", async () => {
     const bill = await seedBill(10000);
     const paid = await api('POST', `/invoices/${bill.invoiceId}/payments`, {
       body: payBody(3000),
@@ -163,18 +163,15 @@ describe('refunding a paid order when checkout asks (RefundRequested)', () => {
     expect(paid.body.invoice.balance.amount).toBe(7000);
     const paymentId = paid.body.paymentId as string;
 
-    await putRefundRequested(refundRequestedData(paymentId, 'ord_not-an-order', 3000));
-    expect((await waitForPayment(paymentId, 'REFUNDED')).body.status).toBe('REFUNDED');
-    expect((await api('GET', `/invoices/${bill.invoiceId}`)).body).toMatchObject({
-      balance: { amount: 10000, currency: 'EUR' },
-      paid: { amount: 0 },
-      status: 'DUE',
+    const request = await putRefundRequested(refundRequestedData(paymentId, 'ord_not-an-order', 3000));
+    const line = await waitForLogLine(['Refund refused', request.correlationId, paymentId]);
+    expect(line).toMatch(/paid invoice .*, not order ord_not-an-order/);
+    expect((await api('GET', `/payments/${paymentId}`)).body.status).toBe('SUCCEEDED');
+    expect((await api('GET', `/invoices/${bill.invoiceId}`)).body.balance).toEqual({
+      amount: 7000,
+      currency: 'EUR',
     });
-    const [event] = await waitForEvents(
-      (e) => e['detail-type'] === 'PaymentRefunded' && e.detail.data.paymentId === paymentId,
-    );
-    expect(event?.detail.data).toMatchObject({ invoiceId: bill.invoiceId, amount: { amount: 3000 } });
-    expect(event?.detail.data.orderId).toBeUndefined();
+    expect(await refundedEventsOf(paymentId)).toHaveLength(0);
   });
 
   it('refuses, and acknowledges, a request for a payment that did not succeed', async () => {

@@ -145,9 +145,17 @@ describe('refusalToRefund', () => {
     expect(refusalToRefund(paidOrder({ status: 'REFUNDED' }), request({ orderId: 'x' }))).toBeUndefined();
   });
 
-  it('does not hold an invoice payment to an order id (it has none)', () => {
+  it("refuses an order's refund request that names an invoice payment", () => {
     const invoicePayment = paidOrder({ subject: { kind: 'invoice', invoiceId: 'INV-1', customerId: 'C-1' } });
-    expect(refusalToRefund(invoicePayment, request({ orderId: 'ord_any' }))).toBeUndefined();
+    expect(refusalToRefund(invoicePayment, request({ orderId: 'ord_any' }))).toBe(
+      'Payment pay_order paid invoice INV-1, not order ord_any; nothing refunded',
+    );
+  });
+
+  it('refunds an invoice payment when no order is named (an operator refund)', () => {
+    const invoicePayment = paidOrder({ subject: { kind: 'invoice', invoiceId: 'INV-1', customerId: 'C-1' } });
+    const { orderId: _none, ...withoutOrder } = request();
+    expect(refusalToRefund(invoicePayment, withoutOrder)).toBeUndefined();
   });
 });
 
@@ -260,7 +268,8 @@ describe('refundPayment', () => {
     ledger.paidAmount = 4999;
     ledger.version = 1;
     loseLedgerRaces(2);
-    const result = await refundPayment(request({ orderId: 'unused' }), deps);
+    const { orderId: _none, ...operatorRefund } = request();
+    const result = await refundPayment(operatorRefund, deps);
     expect(result.outcome).toBe('refunded');
     expect(calls).toEqual(['claim', 'record', 'record', 'record', 'markPublished']);
     expect(ledger).toEqual({ paidAmount: 0, version: 4 });

@@ -1,0 +1,38 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { OrderRejected, parseSqsRecordEvent, PaymentTimedOut, withCorrelationId } from '@payflow/shared';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { closeSession } from '../domain/session';
+import { logger, services } from '../wiring';
+
+const processor = new BatchProcessor(EventType.SQS);
+
+const orderOutcomes = { OrderRejected, PaymentTimedOut } as const;
+
+/** Why the order's session takes no card any more, in the words the payer reads on the page. */
+function closedReason(detailType: keyof typeof orderOutcomes): string {
+  return detailType === 'PaymentTimedOut'
+    ? 'the order timed out waiting for its payment; nothing was charged'
+    : 'the order was cancelled or rejected; nothing was charged';
+}
+
+/**
+ * Checkout decided an order without its payment (rejected, cancelled after a decline, timed out): the order's
+ * sessions that still take a card are closed, so paying one answers 410 and no card is charged for a dead order.
+ */
+async function closeForOutcome(record: SQSRecord): Promise<void> {
+  const { detailType, detail } = parseSqsRecordEvent(orderOutcomes, record);
+  withCorrelationId(logger, detail.correlationId);
+  const now = new Date();
+  const closed = await services().sessions.closeForOrder(detail.data.orderId, (session) =>
+    closeSession(session, closedReason(detailType), now),
+  );
+  logger.info('Order decided: its open payment sessions are closed', {
+    orderId: detail.data.orderId,
+    detailType,
+    closed: closed.map((session) => session.sessionId),
+  });
+}
+
+/** SQS consumer of checkout's OrderRejected and PaymentTimedOut (payments' own rule); failures per message. */
+export const handler = async (event: SQSEvent, context: Context) =>
+  processPartialResponse(event, closeForOutcome, processor, { context });
