@@ -54,7 +54,7 @@ async function checkoutOnce(endpoint: string): Promise<number> {
     headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
     body: JSON.stringify({
       customer: { id: 'bench', email, channels: ['email'] },
-      items: [{ sku: 'TEA-EARLGREY-100G', quantity: 1, unitPrice: { amount: 650, currency: 'GBP' } }],
+      items: [{ sku: 'TEA-EARLGREY-100G', quantity: 1 }],
       shippingAddress: {
         name: 'Bench',
         line1: '1 Main St',

@@ -1,5 +1,7 @@
 import { createLogger, type Logger } from '@payflow/shared';
+import { createCatalogue } from './adapters/catalogue';
 import { createOrderStore } from './adapters/orders';
+import { createOrderEvents } from './adapters/events';
 import { createPaymentsApi } from './adapters/payments-api';
 import { createWorkflow } from './adapters/step-functions';
 import { readConfig, type CheckoutConfig } from './config';
@@ -13,12 +15,30 @@ export function services() {
 }
 let cached: ReturnType<typeof build> | undefined;
 
+/** Each adapter is made on first use, so a function builds (and needs the settings of) only what it uses. */
 function build(config: CheckoutConfig) {
+  let catalogue: ReturnType<typeof createCatalogue> | undefined;
+  let orders: ReturnType<typeof createOrderStore> | undefined;
+  let workflow: ReturnType<typeof createWorkflow> | undefined;
+  let paymentsApi: ReturnType<typeof createPaymentsApi> | undefined;
+  let events: ReturnType<typeof createOrderEvents> | undefined;
   return {
     config,
-    orders: createOrderStore(config.ordersTable),
-    workflow: createWorkflow(config.stateMachineArn),
-    paymentsApi: createPaymentsApi(config.paymentsApiUrl),
+    get catalogue() {
+      return (catalogue ??= createCatalogue(config));
+    },
+    get orders() {
+      return (orders ??= createOrderStore(config.ordersTable));
+    },
+    get workflow() {
+      return (workflow ??= createWorkflow(() => config.stateMachineArn));
+    },
+    get paymentsApi() {
+      return (paymentsApi ??= createPaymentsApi(config.paymentsApiUrl));
+    },
+    get events() {
+      return (events ??= createOrderEvents(config.eventBusName));
+    },
   };
 }
 

@@ -50,6 +50,36 @@ export function createOrderStore(tableName: string, client: DynamoDBDocumentClie
       );
     },
 
+    /**
+     * Claims the order's one payment result before the task is completed: only while it awaits payment on this
+     * session and has accepted no other. False when the order is not (or no longer) waiting for this result.
+     */
+    async acceptResult(orderId: string, sessionId: string, resultId: string, at: string): Promise<boolean> {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { orderId },
+            ConditionExpression:
+              '#status = :awaiting AND #session.sessionId = :sessionId AND attribute_exists(taskToken) AND ' +
+              '(attribute_not_exists(acceptedResult) OR acceptedResult = :result)',
+            UpdateExpression: 'SET acceptedResult = :result, acceptedAt = :at',
+            ExpressionAttributeNames: { '#status': 'status', '#session': 'session' },
+            ExpressionAttributeValues: {
+              ':awaiting': 'AWAITING_PAYMENT',
+              ':sessionId': sessionId,
+              ':result': resultId,
+              ':at': at,
+            },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+        throw error;
+      }
+    },
+
     /** A retried RequestPayment reuses the session it already made and only swaps in the new token. */
     async replaceTaskToken(orderId: string, taskToken: string, at: string): Promise<void> {
       await client.send(

@@ -1,12 +1,16 @@
 import type { Money, NotificationChoice } from '@payflow/shared';
+import type { PaymentRecord, SessionRecord } from '../domain/payment';
 
 export interface SessionRequest {
   orderId: string;
   customerId: string;
   amount: Money;
   notification: NotificationChoice;
-  expiresInSeconds: number;
+  /** The order's payment deadline: the session refuses cards from then on. */
+  expiresAt: string;
   correlationId: string;
+  /** One session per order execution: a retried request gets the session the first one made. */
+  idempotencyKey: string;
 }
 
 export interface CreatedSession {
@@ -15,7 +19,7 @@ export interface CreatedSession {
   expiresAt: string;
 }
 
-/** Payments answered 5xx, or did not answer: worth retrying (the state machine's Retry does, with backoff). */
+/** Payments answered 5xx or 429, or did not answer: worth retrying (the state machine's Retry does, with backoff). */
 export class PaymentsUnavailableError extends Error {
   override name = 'PaymentsUnavailable';
 }
@@ -25,32 +29,51 @@ export class PaymentsRejectedError extends Error {
   override name = 'PaymentsRejected';
 }
 
-/** POST {paymentsApiUrl}/payment-sessions: the session a customer pays; checkout keeps the task token itself. */
+/** Payments' HTTP API, as checkout uses it: create an order's session, and look up what payments recorded. */
 export function createPaymentsApi(baseUrl: string, fetchImpl: typeof fetch = fetch, timeoutMs = 10_000) {
+  async function call(
+    method: string,
+    path: string,
+    options: { body?: unknown; headers?: Record<string, string> } = {},
+  ) {
+    let response: Response;
+    try {
+      response = await fetchImpl(new URL(path, withSlash(baseUrl)), {
+        method,
+        headers: { ...(options.body ? { 'content-type': 'application/json' } : {}), ...options.headers },
+        ...(options.body ? { body: JSON.stringify(options.body) } : {}),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      throw new PaymentsUnavailableError(
+        `Payments at ${baseUrl} did not answer: ${(error as Error).message}`,
+      );
+    }
+    const text = await response.text();
+    if (response.status >= 500 || response.status === 429) {
+      throw new PaymentsUnavailableError(`Payments answered ${response.status}: ${text.slice(0, 300)}`);
+    }
+    return { status: response.status, text };
+  }
+
+  /** A record payments keeps, or undefined when it has none (404). */
+  async function lookUp<T>(path: string): Promise<T | undefined> {
+    const { status, text } = await call('GET', path);
+    if (status === 404) return undefined;
+    if (status !== 200)
+      throw new PaymentsRejectedError(`Payments answered ${status} to GET ${path}: ${text.slice(0, 300)}`);
+    return JSON.parse(text) as T;
+  }
+
   return {
     async createSession(request: SessionRequest): Promise<CreatedSession> {
-      const { correlationId, ...body } = request;
-      let response: Response;
-      try {
-        response = await fetchImpl(new URL('payment-sessions', withSlash(baseUrl)), {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-correlation-id': correlationId },
-          body: JSON.stringify(body),
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-      } catch (error) {
-        throw new PaymentsUnavailableError(
-          `Payments at ${baseUrl} did not answer: ${(error as Error).message}`,
-        );
-      }
-      const text = await response.text();
-      if (response.status >= 500) {
-        throw new PaymentsUnavailableError(`Payments answered ${response.status}: ${text.slice(0, 300)}`);
-      }
-      if (response.status !== 201 && response.status !== 200) {
-        throw new PaymentsRejectedError(
-          `Payments refused the session (${response.status}): ${text.slice(0, 500)}`,
-        );
+      const { correlationId, idempotencyKey, ...body } = request;
+      const { status, text } = await call('POST', 'payment-sessions', {
+        body,
+        headers: { 'x-correlation-id': correlationId, 'idempotency-key': idempotencyKey },
+      });
+      if (status !== 201 && status !== 200) {
+        throw new PaymentsRejectedError(`Payments refused the session (${status}): ${text.slice(0, 500)}`);
       }
       const session = JSON.parse(text) as Partial<CreatedSession>;
       if (!session.sessionId || !session.payUrl || !session.expiresAt) {
@@ -60,6 +83,11 @@ export function createPaymentsApi(baseUrl: string, fetchImpl: typeof fetch = fet
       }
       return { sessionId: session.sessionId, payUrl: session.payUrl, expiresAt: session.expiresAt };
     },
+
+    getPayment: (paymentId: string) => lookUp<PaymentRecord>(`payments/${encodeURIComponent(paymentId)}`),
+
+    getSession: (sessionId: string) =>
+      lookUp<SessionRecord>(`payment-sessions/${encodeURIComponent(sessionId)}`),
   };
 }
 

@@ -15,10 +15,16 @@ export function executionArnOf(stateMachineArn: string, executionName: string): 
   return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${executionName}`;
 }
 
-export function createWorkflow(stateMachineArn: string, client: SFNClient = awsClient(SFNClient)) {
+/** The checkout state machine; its ARN is read when first needed (completing a task does not need it). */
+export function createWorkflow(
+  stateMachine: string | (() => string),
+  client: SFNClient = awsClient(SFNClient),
+) {
+  const arnOf = () => (typeof stateMachine === 'string' ? stateMachine : stateMachine());
   return {
     /** Starts the order's execution, named after the order: a second start of the same order is a no-op. */
     async start(orderId: string, input: unknown): Promise<{ executionArn: string; alreadyStarted: boolean }> {
+      const stateMachineArn = arnOf();
       try {
         const out = await client.send(
           new StartExecutionCommand({ stateMachineArn, name: orderId, input: JSON.stringify(input) }),
@@ -35,7 +41,7 @@ export function createWorkflow(stateMachineArn: string, client: SFNClient = awsC
     async describe(
       orderId: string,
     ): Promise<{ executionArn: string; startDate: Date; input: string } | undefined> {
-      const executionArn = executionArnOf(stateMachineArn, orderId);
+      const executionArn = executionArnOf(arnOf(), orderId);
       try {
         const out = await client.send(new DescribeExecutionCommand({ executionArn }));
         return { executionArn, startDate: out.startDate ?? new Date(), input: out.input ?? '{}' };

@@ -37,6 +37,12 @@ export interface OrderRecord {
   session?: { sessionId: string; payUrl: string; expiresAt: string };
   paymentId?: string;
   carrier?: string;
+  /** The payment result the order accepted (a payment id, or `expired:<session>`), claimed before the task completes. */
+  acceptedResult?: string;
+  /** A declined payment that cancelled the order. */
+  declinedPaymentId?: string;
+  /** RESERVED while the order holds stock, RELEASED once it gave it back. */
+  stock?: 'RESERVED' | 'RELEASED';
   /** The RequestPayment task token: a credential of the execution, never returned or logged. */
   taskToken?: string;
 }

@@ -4,6 +4,7 @@ import {
   formatMoney,
   IdentifierSchema,
   MoneySchema,
+  stableEventId,
   OrderCustomerSchema,
   type Money,
   type OrderCustomer,
@@ -18,16 +19,33 @@ export const SkuSchema = z.string({ error: 'sku must be a string' }).regex(/^[A-
   error: 'sku must be 2-64 capitals, digits or dashes, e.g. TEA-EARLGREY-100G',
 });
 
-export const OrderItemSchema = z.strictObject({
+/** A line of an order as the state machine carries it: priced from the catalogue, one line per SKU. */
+export const OrderLineSchema = z.object({
+  sku: SkuSchema,
+  name: z.string().min(1).max(200),
+  quantity: z
+    .number({ error: 'quantity must be a number' })
+    .int({ error: 'quantity must be a whole number' })
+    .min(1, { error: 'quantity must be at least 1' }),
+  unitPrice: MoneySchema,
+});
+export type OrderLine = z.infer<typeof OrderLineSchema>;
+
+/** What a buyer asks for: a SKU and how many. The price is the seller's (the catalogue), never the buyer's. */
+export const CheckoutItemSchema = z.strictObject({
   sku: SkuSchema,
   quantity: z
     .number({ error: 'quantity must be a number' })
     .int({ error: 'quantity must be a whole number' })
     .min(1, { error: 'quantity must be at least 1' })
     .max(MAX_QUANTITY, { error: `quantity must be at most ${MAX_QUANTITY}` }),
-  unitPrice: MoneySchema,
+  unitPrice: z
+    .never({
+      error: "unitPrice is not accepted: prices come from the seller's catalogue; send sku and quantity",
+    })
+    .optional(),
 });
-export type OrderItem = z.infer<typeof OrderItemSchema>;
+export type CheckoutItem = z.infer<typeof CheckoutItemSchema>;
 
 const addressLine = z
   .string({ error: 'must be a string' })
@@ -51,50 +69,64 @@ export type ShippingAddress = z.infer<typeof ShippingAddressSchema>;
 export const CheckoutRequestSchema = z.strictObject({
   customer: OrderCustomerSchema,
   items: z
-    .array(OrderItemSchema, { error: 'items must be an array' })
+    .array(CheckoutItemSchema, { error: 'items must be an array' })
     .min(1, { error: 'items must hold at least one item' })
     .max(MAX_ITEMS, { error: `items must hold at most ${MAX_ITEMS} items` }),
   shippingAddress: ShippingAddressSchema,
-  /** The total the customer was shown; when given, the recomputed total must equal it. */
+  /** The total the customer was shown; when given, it must equal the catalogue's total (409 otherwise). */
   total: MoneySchema.optional(),
 });
 export type CheckoutRequest = z.infer<typeof CheckoutRequestSchema>;
 
-/** What the state machine receives and records: the request, the ids the API gave it, and the total it computed. */
-export interface OrderInput extends Omit<CheckoutRequest, 'total'> {
+/** The ids of the events an execution may put, derived from the order so a retried PutEvents is deduplicated. */
+export interface OrderEventIds {
+  OrderConfirmed: string;
+  OrderRejected: string;
+  ShippingUnavailable: string;
+  RefundRequested: string;
+  PaymentTimedOut: string;
+}
+
+/** What the state machine receives and records: the customer's order, priced from the catalogue. */
+export interface OrderInput {
   orderId: string;
   createdAt: string;
-  /** Computed by the API from the items; the workflow recomputes and checks it. */
+  customer: CheckoutRequest['customer'];
+  shippingAddress: ShippingAddress;
+  /** One line per SKU, quantities summed, prices from the catalogue. */
+  items: OrderLine[];
   total: Money;
-  /** The total the customer was shown, when the request said. */
-  expectedTotal?: Money;
-}
-
-/** The order the workflow runs on; throws TotalError when the items have no single total (mixed currencies). */
-export function orderInputFor(request: CheckoutRequest, orderId: string, createdAt: string): OrderInput {
-  const computed = computeTotal(request.items);
-  if (!computed.ok) throw new TotalError(computed.reason);
-  const { total: expectedTotal, ...rest } = request;
-  return { orderId, createdAt, ...rest, total: computed.total, ...(expectedTotal ? { expectedTotal } : {}) };
-}
-
-export class TotalError extends Error {
-  override name = 'TotalError';
+  eventIds: OrderEventIds;
 }
 
 export const OrderIdSchema = IdentifierSchema.regex(/^ord_[a-f0-9]{24}$/, {
   error: 'orderId looks like ord_ followed by 24 hexadecimal digits',
 });
 
-/** The same Idempotency-Key always names the same order, so a retried StartExecution cannot start a second one. */
-export function orderIdFor(idempotencyKey: string): string {
-  return `ord_${createHash('sha256').update(`checkout:${idempotencyKey}`).digest('hex').slice(0, 24)}`;
+/**
+ * The order id follows from the Idempotency-Key and the request's fingerprint: a retry names the same order (so a
+ * retried StartExecution cannot start a second one), and two customers who reuse a key get different orders.
+ */
+export function orderIdFor(idempotencyKey: string, fingerprint: string): string {
+  const digest = createHash('sha256').update(`checkout\n${idempotencyKey}\n${fingerprint}`).digest('hex');
+  return `ord_${digest.slice(0, 24)}`;
+}
+
+export function orderEventIds(orderId: string): OrderEventIds {
+  const id = (detailType: string) => stableEventId('checkout', orderId, detailType);
+  return {
+    OrderConfirmed: id('OrderConfirmed'),
+    OrderRejected: id('OrderRejected'),
+    ShippingUnavailable: id('ShippingUnavailable'),
+    RefundRequested: id('RefundRequested'),
+    PaymentTimedOut: id('PaymentTimedOut'),
+  };
 }
 
 export type TotalResult = { ok: true; total: Money } | { ok: false; reason: string };
 
 /** Sum of quantity x unit price, in integer minor units; every item must be in one currency. */
-export function computeTotal(items: readonly OrderItem[]): TotalResult {
+export function computeTotal(items: readonly Pick<OrderLine, 'quantity' | 'unitPrice'>[]): TotalResult {
   const [first] = items;
   if (!first) return { ok: false, reason: 'The order has no items.' };
   const currencies = [...new Set(items.map((item) => item.unitPrice.currency))];
@@ -130,9 +162,12 @@ export function addressProblems(address: ShippingAddress): string[] {
 
 export type OrderVerdict = { valid: true; total: Money } | { valid: false; reason: string; total?: Money };
 
-/** The order-details half of validation: the total recomputed from the items, and an address complete enough to ship. */
+/** The order-details check of the workflow: the total is the sum of its lines, and the address can be shipped to. */
 export function validateOrderDetails(
-  order: Pick<OrderInput, 'items' | 'shippingAddress' | 'total' | 'expectedTotal'>,
+  order: { items: readonly Pick<OrderLine, 'quantity' | 'unitPrice'>[] } & Pick<
+    OrderInput,
+    'shippingAddress' | 'total'
+  >,
 ): OrderVerdict {
   const computed = computeTotal(order.items);
   if (!computed.ok) return { valid: false, reason: computed.reason };
@@ -146,13 +181,6 @@ export function validateOrderDetails(
   }
   if (total.amount === 0)
     return { valid: false, reason: 'The order total is zero; there is nothing to pay.', total };
-  if (order.expectedTotal && !sameMoney(order.expectedTotal, total)) {
-    return {
-      valid: false,
-      reason: `The total shown (${formatMoney(order.expectedTotal)}) does not match the items (${formatMoney(total)}); please review the basket.`,
-      total,
-    };
-  }
   const problems = addressProblems(order.shippingAddress);
   if (problems.length > 0) {
     return { valid: false, reason: `${capitalise(problems.join('; '))}.`, total };
@@ -160,7 +188,7 @@ export function validateOrderDetails(
   return { valid: true, total };
 }
 
-function sameMoney(left: Money, right: Money): boolean {
+export function sameMoney(left: Money, right: Money): boolean {
   return left.amount === right.amount && left.currency === right.currency;
 }
 

@@ -1,129 +1,135 @@
 import {
-  createPublisher,
-  EventValidationError,
-  parseEventBridgeEvent,
+  parseEventBridgeEventOf,
   PaymentFailed,
   PaymentSessionExpired,
   PaymentSucceeded,
-  RefundRequested,
   withCorrelationId,
-  type Publisher,
 } from '@payflow/shared';
-import { createHash } from 'node:crypto';
 import type { OrderInput } from '../domain/order';
-import { STALE_TOKEN_ERRORS, taskCompletionFor, type PaymentEvent } from '../domain/payment';
+import type { OrderRecord } from '../domain/order-record';
+import {
+  afterStaleTask,
+  decidePaymentResult,
+  resultIdOf,
+  STALE_TOKEN_ERRORS,
+  type PaymentDecision,
+  type PaymentEvent,
+  type WaitingOrder,
+} from '../domain/payment';
 import { logger, services } from '../wiring';
 
 export type CallbackResult =
   | { result: 'completed'; orderId: string; detailType: string }
-  | { result: 'stale'; orderId: string; detailType: string; error: string; refundRequested: boolean }
+  | { result: 'refunded'; orderId: string; detailType: string; paymentId: string }
   | { result: 'ignored'; orderId: string; detailType: string; why: string };
 
-function readPaymentEvent(event: unknown): PaymentEvent {
-  const detailType = (event as { 'detail-type'?: unknown } | null)?.['detail-type'];
-  switch (detailType) {
-    case 'PaymentSucceeded':
-      return { detailType, data: parseEventBridgeEvent(PaymentSucceeded, event).data };
-    case 'PaymentFailed':
-      return { detailType, data: parseEventBridgeEvent(PaymentFailed, event).data };
-    case 'PaymentSessionExpired':
-      return { detailType, data: parseEventBridgeEvent(PaymentSessionExpired, event).data };
-    default:
-      throw new EventValidationError(
-        `completePaymentTask handles PaymentSucceeded, PaymentFailed and PaymentSessionExpired, not ${JSON.stringify(detailType)}`,
-      );
-  }
+const paymentResults = { PaymentSucceeded, PaymentFailed, PaymentSessionExpired } as const;
+
+/** The task was refused as stale while the order still awaits payment: the execution has not caught up yet. */
+export class TaskUnsettledError extends Error {
+  override name = 'TaskUnsettled';
 }
 
-let publisher: Publisher | undefined;
+function waitingOrder(record: OrderRecord | undefined): WaitingOrder | undefined {
+  if (!record) return undefined;
+  return {
+    orderId: record.orderId,
+    status: record.status,
+    waiting: Boolean(record.taskToken),
+    ...(record.session ? { sessionId: record.session.sessionId } : {}),
+    ...(record.total ? { total: record.total } : {}),
+    ...(record.paymentId ? { paymentId: record.paymentId } : {}),
+    ...(record.acceptedResult ? { acceptedResult: record.acceptedResult } : {}),
+  };
+}
 
 /**
- * Target of checkout's rule for payment results of its orders: looks the order's task token up and completes
- * the RequestPayment task. A result Step Functions no longer waits for (late, duplicate) is logged and acknowledged.
+ * Target of checkout's rule for payment results of its orders. A result is believed only when payments' own
+ * record confirms it. The order then claims it as its one result and the waiting RequestPayment task completes;
+ * money for an order that is not waiting for it goes back (RefundRequested); anything else is logged and
+ * acknowledged. An event that fails its contract throws: Lambda retries it, then sends it to the on-failure
+ * destination (the payment-results DLQ).
  */
 export async function handler(event: unknown): Promise<CallbackResult> {
-  const payment = readPaymentEvent(event);
-  const correlationId = (event as { detail: { correlationId: string } }).detail.correlationId;
+  const { detail, detailType } = parseEventBridgeEventOf(paymentResults, event);
+  const payment = { detailType, data: detail.data } as PaymentEvent;
+  const { correlationId } = detail;
   withCorrelationId(logger, correlationId);
   const orderId = payment.data.orderId;
-  const { detailType } = payment;
   if (!orderId) return { result: 'ignored', orderId: '', detailType, why: 'the payment is not for an order' };
-  const { orders, workflow } = services();
-  const order = await orders.get(orderId);
-  const sessionId = payment.data.sessionId;
-  if (!order?.taskToken) {
-    logger.warn('Payment result for an order that is not waiting for one', {
-      orderId,
-      detailType,
-      sessionId,
-    });
-    return { result: 'ignored', orderId, detailType, why: 'no payment task is waiting for this order' };
-  }
-  if (sessionId && order.session?.sessionId !== sessionId) {
-    logger.warn('Payment result for another session than the order’s', {
-      orderId,
-      detailType,
-      sessionId,
-      orderSessionId: order.session?.sessionId,
-    });
-    return {
-      result: 'ignored',
-      orderId,
-      detailType,
-      why: `session ${sessionId} is not this order's session`,
-    };
-  }
-  const completion = taskCompletionFor(payment);
-  try {
-    await workflow.completeTask(order.taskToken, completion);
-  } catch (error) {
-    const name = (error as Error).name;
-    if (!STALE_TOKEN_ERRORS.includes(name)) throw error;
-    // Acknowledged, not retried: Step Functions will never accept this result. Money taken too late goes back.
-    const refundRequested =
-      payment.detailType === 'PaymentSucceeded' && order.status === 'PAYMENT_TIMED_OUT'
-        ? await requestLateRefund(order.order, payment.data.paymentId, payment.data.amount, correlationId)
-        : false;
-    logger.info('Late or duplicate payment result acknowledged', {
-      orderId,
-      detailType,
-      sessionId,
-      stepFunctionsError: name,
-      orderStatus: order.status,
-      refundRequested,
-    });
-    return { result: 'stale', orderId, detailType, error: name, refundRequested };
-  }
-  logger.info('Payment task completed', { orderId, detailType, sessionId, completion: completion.kind });
-  return { result: 'completed', orderId, detailType };
-}
+  const { orders, workflow, paymentsApi } = services();
+  const [record, confirmation] = await Promise.all([
+    orders.get(orderId),
+    payment.detailType === 'PaymentSessionExpired'
+      ? paymentsApi.getSession(payment.data.sessionId)
+      : paymentsApi.getPayment(payment.data.paymentId),
+  ]);
+  const facts = {
+    orderId,
+    detailType,
+    eventId: detail.id,
+    sessionId: payment.data.sessionId,
+    ...('paymentId' in payment.data ? { paymentId: payment.data.paymentId } : {}),
+  };
+  const decision = decidePaymentResult(payment, confirmation, waitingOrder(record));
+  if (decision.action !== 'complete') return act(decision, record, facts, correlationId);
 
-async function requestLateRefund(
-  orderJson: string,
-  paymentId: string,
-  amount: { amount: number; currency: string },
-  correlationId: string,
-): Promise<boolean> {
-  const order = JSON.parse(orderJson) as OrderInput;
-  publisher ??= createPublisher({ busName: process.env.EVENT_BUS_NAME ?? '', source: 'payflow.checkout' });
-  await publisher.publish(
-    RefundRequested,
-    {
-      orderId: order.orderId,
-      customer: order.customer,
-      total: amount,
-      paymentId,
-      amount,
-      reason: 'The payment arrived after the order had timed out waiting for it.',
-    },
-    // One refund per payment however often the late result is delivered: the event id is derived from it.
-    { correlationId, id: uuidFrom(`RefundRequested:${paymentId}`) },
+  const claimed = await orders.acceptResult(
+    orderId,
+    payment.data.sessionId!,
+    resultIdOf(payment),
+    new Date().toISOString(),
   );
-  return true;
+  if (claimed) {
+    try {
+      await workflow.completeTask(record!.taskToken!, decision.completion);
+      logger.info('Payment task completed', { ...facts, completion: decision.completion.kind });
+      return { result: 'completed', orderId, detailType };
+    } catch (error) {
+      const name = (error as Error).name;
+      if (!STALE_TOKEN_ERRORS.includes(name)) throw error;
+      logger.info('Step Functions no longer waits for this task', { ...facts, stepFunctionsError: name });
+    }
+  }
+  // The task gave up (timeout) or another result won the claim: decide on what the order says now.
+  const settled = afterStaleTask(payment, waitingOrder(await orders.get(orderId)));
+  if (settled === 'unsettled') {
+    throw new TaskUnsettledError(`Order ${orderId} still awaits payment but took another result; retry`);
+  }
+  return act(settled, record, facts, correlationId);
 }
 
-/** A UUID-shaped id that is the same for the same text. */
-function uuidFrom(text: string): string {
-  const hex = createHash('sha256').update(text).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+async function act(
+  decision: Exclude<PaymentDecision, { action: 'complete' }>,
+  record: OrderRecord | undefined,
+  facts: Record<string, unknown> & { orderId: string; detailType: string },
+  correlationId: string,
+): Promise<CallbackResult> {
+  const { orderId, detailType } = facts;
+  if (decision.action === 'refund' && record) {
+    const order = JSON.parse(record.order) as OrderInput;
+    await services().events.refundRequested(
+      {
+        orderId,
+        customer: order.customer,
+        total: order.total,
+        paymentId: decision.paymentId,
+        amount: decision.amount,
+        reason: decision.reason,
+      },
+      correlationId,
+    );
+    logger.warn('Payment the order was not waiting for: refund requested', {
+      ...facts,
+      reason: decision.reason,
+    });
+    return { result: 'refunded', orderId, detailType, paymentId: decision.paymentId };
+  }
+  const why = decision.action === 'ignore' ? decision.why : 'the order is not in the orders table';
+  if (decision.action === 'ignore' && !decision.suspicious) {
+    logger.info('Payment result acknowledged without change', { ...facts, why });
+  } else {
+    logger.warn('Payment result refused: payments does not confirm it for this order', { ...facts, why });
+  }
+  return { result: 'ignored', orderId, detailType, why };
 }

@@ -7,6 +7,7 @@ import {
 } from '@payflow/shared';
 import { z } from 'zod';
 import { notificationChoiceOf } from '../domain/order';
+import { DEADLINE_PASSED_ERROR, paymentDeadline } from '../domain/payment';
 import { logger, services } from '../wiring';
 
 export const RequestPaymentInputSchema = z.object({
@@ -16,11 +17,19 @@ export const RequestPaymentInputSchema = z.object({
   total: MoneySchema,
   correlationId: z.string().min(1),
   sessionSeconds: z.number().int().positive(),
+  /** `$$.State.EnteredTime` of RequestPayment: the same for every retry of the state. */
+  paymentEnteredAt: z.iso.datetime({ offset: true }),
 });
 
+/** Retries of RequestPayment used up the time the customer had to pay; caught like a timeout. */
+export class PaymentDeadlinePassedError extends Error {
+  override name = DEADLINE_PASSED_ERROR;
+}
+
 /**
- * The RequestPayment task (.waitForTaskToken): keeps the task token in the order, then asks payments for a session
- * the customer pays. The execution waits until completePaymentTask hands the payment's outcome back.
+ * The RequestPayment task (.waitForTaskToken): keeps the task token in the order, then asks payments for the
+ * order's session, which expires at the order's payment deadline. The execution waits until completePaymentTask
+ * hands a confirmed outcome back.
  */
 export async function handler(event: unknown): Promise<{ sessionId: string; reused: boolean }> {
   const parsed = RequestPaymentInputSchema.safeParse(event);
@@ -32,12 +41,18 @@ export async function handler(event: unknown): Promise<{ sessionId: string; reus
   withCorrelationId(logger, input.correlationId);
   const { orders, paymentsApi } = services();
   const now = new Date();
+  const deadline = paymentDeadline(input.paymentEnteredAt, input.sessionSeconds);
+  if (deadline.getTime() <= now.getTime() + 1000) {
+    throw new PaymentDeadlinePassedError(
+      `The payment deadline ${deadline.toISOString()} of ${input.orderId} passed before a session could be made`,
+    );
+  }
   const order = await orders.get(input.orderId);
   if (!order)
     throw new Error(`Order ${input.orderId} is not in the orders table; RecordOrder must run first`);
 
   // A retry of this task (new token) reuses the session a previous attempt made, so the customer has one to pay.
-  if (order.session && Date.parse(order.session.expiresAt) > now.getTime()) {
+  if (order.session) {
     await orders.replaceTaskToken(input.orderId, input.taskToken, now.toISOString());
     logger.info('Payment session reused for a retried task', {
       orderId: input.orderId,
@@ -46,13 +61,15 @@ export async function handler(event: unknown): Promise<{ sessionId: string; reus
     return { sessionId: order.session.sessionId, reused: true };
   }
 
+  // Keyed by the order (one execution per order): a crash after payments made the session gets the same one back.
   const session = await paymentsApi.createSession({
     orderId: input.orderId,
     customerId: input.customer.id,
     amount: input.total,
     notification: notificationChoiceOf(input.customer),
-    expiresInSeconds: input.sessionSeconds,
+    expiresAt: deadline.toISOString(),
     correlationId: input.correlationId,
+    idempotencyKey: `checkout-${input.orderId}`,
   });
   await orders.paymentRequested({
     orderId: input.orderId,

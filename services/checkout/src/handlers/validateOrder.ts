@@ -1,7 +1,7 @@
 import { describeIssues, MoneySchema } from '@payflow/shared';
 import { z } from 'zod';
 import {
-  OrderItemSchema,
+  OrderLineSchema,
   ShippingAddressSchema,
   validateOrderDetails,
   type OrderVerdict,
@@ -10,10 +10,9 @@ import { logger } from '../wiring';
 
 /** The parts of the order this check reads; the rest of the order (customer, ids) passes through unread. */
 const OrderDetailsSchema = z.object({
-  items: z.array(OrderItemSchema).min(1),
+  items: z.array(OrderLineSchema).min(1),
   shippingAddress: ShippingAddressSchema,
   total: MoneySchema,
-  expectedTotal: MoneySchema.optional(),
 });
 
 /** Task of the Validate state's first branch: totals recomputed from the items, and an address complete enough to ship. */

@@ -1,6 +1,8 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- HTTP answers and outbox entries are read as loose JSON in tests */
 /** What the checkout integration tests share: the APIs, the local cloud's outboxes and the execution history. */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetExecutionHistoryCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { callApi, type ApiRequestOptions } from '@payflow/local-cloud/src/testing';
 
@@ -46,16 +48,47 @@ export const ANTARCTICA = {
   country: 'AQ',
 };
 
+/** 2 × Earl Grey (6.50) + 1 mug (12.00) = 25.00 GBP in the seeded catalogue. */
 export function checkoutBody(overrides: Record<string, unknown> = {}) {
   return {
     customer: customer(),
     items: [
-      { sku: 'TEA-EARLGREY-100G', quantity: 2, unitPrice: { amount: 650, currency: 'GBP' } },
-      { sku: 'MUG-STONEWARE', quantity: 1, unitPrice: { amount: 1200, currency: 'GBP' } },
+      { sku: 'TEA-EARLGREY-100G', quantity: 2 },
+      { sku: 'MUG-STONEWARE', quantity: 1 },
     ],
     shippingAddress: LONDON,
     ...overrides,
   };
+}
+
+export const CATALOGUE_TABLE = 'payflow-checkout-local-catalogue';
+
+const documents = () =>
+  DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      endpoint: endpoint(),
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    }),
+  );
+
+/** A SKU of this test's own in the seller's catalogue, so stock counts are not shared with other tests. */
+export async function catalogueItem(available: number, unitPrice = { amount: 2000, currency: 'GBP' }) {
+  const sku = `TEST-${randomUUID().slice(0, 8).toUpperCase()}`;
+  await documents().send(
+    new PutCommand({
+      TableName: CATALOGUE_TABLE,
+      Item: { sku, name: `Test item ${sku}`, unitPrice, available },
+    }),
+  );
+  return sku;
+}
+
+export async function stockOf(sku: string): Promise<number | undefined> {
+  const { Item } = await documents().send(
+    new GetCommand({ TableName: CATALOGUE_TABLE, Key: { sku }, ConsistentRead: true }),
+  );
+  return Item?.available as number | undefined;
 }
 
 export const GOOD_CARD = {
