@@ -25,6 +25,8 @@ export default async function globalSetup(): Promise<void> {
   }
   // Checkout waits this long for a payment (15 minutes otherwise); read when serverless-offline starts.
   process.env.CHECKOUT_PAYMENT_TIMEOUT_SECONDS ??= '6';
+  // Lambda retries a failed async invocation after 1 s and 2 s instead of 1 and 2 minutes (lambda-async.ts).
+  process.env.PAYFLOW_ASYNC_RETRY_DELAY_MS ??= '1000';
   const dataDir = path.join(DATA_DIR, `test-${EDGE_PORT}`);
   fs.mkdirSync(dataDir, { recursive: true });
   const logFile = path.join(dataDir, 'local-cloud.log');
