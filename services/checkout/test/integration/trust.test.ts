@@ -4,6 +4,7 @@
  * Each test asserts what the customer and the order record show.
  */
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { randomUUID } from 'node:crypto';
 import {
   busEventsFor,
@@ -327,6 +328,58 @@ describe('only a real, matching payment completes the task', () => {
     expect(failure.errorMessage).toMatch(/does not match its contract/);
     expect((await readOrder(started.orderId)).status).toBe('AWAITING_PAYMENT');
     expect((await checkout('GET', `/checkouts/${awaiting.orderId}`)).status).toBe(200);
+  });
+});
+
+describe('a PaymentSucceeded that fails its contract, put on the bus', () => {
+  it('is retried by Lambda, ends in the payment-results DLQ after 3 attempts, and checkout keeps serving', async () => {
+    const started = await startCheckout(checkoutBody());
+    await waitForSession(started.orderId);
+    const eventId = randomUUID();
+    const out = await bus().send(
+      new PutEventsCommand({
+        Entries: [
+          {
+            EventBusName: 'payflow-local',
+            Source: 'payflow.payments',
+            DetailType: 'PaymentSucceeded',
+            Detail: JSON.stringify({
+              id: eventId,
+              version: 1,
+              data: { orderId: started.orderId, amount: 'lots' },
+            }),
+          },
+        ],
+      }),
+    );
+    expect(out.FailedEntryCount).toBe(0);
+
+    const sqs = new SQSClient({
+      endpoint: endpoint(),
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const { QueueUrl } = await sqs.send(
+      new GetQueueUrlCommand({ QueueName: 'payflow-checkout-local-payment-results-dlq' }),
+    );
+    const record = await until(
+      'the failed invocation in the DLQ',
+      async () => {
+        const { Messages = [] } = await sqs.send(
+          new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }),
+        );
+        return Messages.map((message) => JSON.parse(message.Body ?? '{}')).find(
+          (body) => body.requestPayload?.detail?.id === eventId,
+        );
+      },
+      (found) => found !== undefined,
+      60_000,
+    );
+    expect(record.requestContext).toMatchObject({ condition: 'RetriesExhausted', approximateInvokeCount: 3 });
+    expect(record.responseContext).toMatchObject({ functionError: 'Unhandled' });
+    // Nothing else was touched: the order still waits, and the service answers.
+    expect((await readOrder(started.orderId)).status).toBe('AWAITING_PAYMENT');
+    expect((await checkout('GET', `/checkouts/${started.orderId}`)).status).toBe(200);
   });
 });
 
