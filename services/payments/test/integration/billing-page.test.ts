@@ -134,4 +134,28 @@ describe('the billing page', () => {
     await expect(page.getByRole('button', { name: 'Pay' }).isDisabled()).resolves.toBe(true);
     await expect(page.locator('#status').textContent()).resolves.toBe('paid');
   });
+
+  it('says the order is closed on a session whose card was declined, and takes no other card', async () => {
+    const session = await api('POST', '/payment-sessions', {
+      body: {
+        orderId: `ord-page-${Date.now()}`,
+        amount: { amount: 2500, currency: 'EUR' },
+        notification: { channels: ['email'], email: 'grace@example.com' },
+      },
+    });
+    const declined = await api('POST', `/payment-sessions/${session.body.sessionId}/pay`, {
+      key: `browser-declined-${session.body.sessionId}`,
+      body: {
+        card: { number: '4000000000000002', expiryMonth: 12, expiryYear: 2030, cvv: '321', holderName: 'G' },
+      },
+    });
+    expect(declined.status).toBe(402);
+    await page.goto(`${PAGE_URL}?session=${session.body.sessionId}`);
+    await page.locator('#invoice:not([hidden])').waitFor();
+    await expect(page.locator('#status').textContent()).resolves.toBe('declined');
+    await expect(page.locator('#nothing-due').textContent()).resolves.toMatch(
+      /^This order is closed: its card was declined/,
+    );
+    await expect(page.getByRole('button', { name: 'Pay' }).isDisabled()).resolves.toBe(true);
+  });
 });
