@@ -89,7 +89,10 @@ function showSession(session) {
   $('invoice-heading').firstChild.textContent = 'Order ';
   $('invoice-number').textContent = session.orderId;
   $('customer-name').textContent = session.merchantId || '—';
-  $('balance').textContent = formatMoney(session.amount);
+  // Only an open session has anything due; a paid, declined, closed or expired one shows nothing owed.
+  $('balance').textContent = formatMoney(
+    session.status === 'CREATED' ? session.amount : { ...session.amount, amount: 0 },
+  );
   $('status').textContent = session.status.toLowerCase();
   $('due-date').textContent = new Date(session.expiresAt).toLocaleString();
   $('invoice').hidden = false;

@@ -289,7 +289,7 @@ export function createSessionTarget(
                 : { ':retainUntil': epochSeconds(payment.updatedAt) + SESSION_RETENTION_SECONDS }),
               ...(next === 'DECLINED'
                 ? {
-                    ':reason': `its card was declined (${payment.reason ?? 'declined'}); the order is cancelled and nothing was charged`,
+                    ':reason': `its card was declined (${(payment.reason ?? 'declined').replace(/\.$/, '')}); the order is cancelled and nothing was charged`,
                   }
                 : {}),
             },
