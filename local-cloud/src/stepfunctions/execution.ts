@@ -109,8 +109,8 @@ export class Execution {
     this.abortRun = execution.abort;
     if (prepared.timeoutSeconds !== undefined) {
       const seconds = prepared.timeoutSeconds;
-      // AWS reports an execution timeout with no cause.
-      this.timer = setLongTimeout(() => this.stop('TIMED_OUT', 'States.Timeout'), seconds * 1000);
+      // AWS's DescribeExecution of a timed-out execution has neither error nor cause.
+      this.timer = setLongTimeout(() => this.stop('TIMED_OUT'), seconds * 1000);
     }
     const recording = (async () => {
       for await (const event of execution.eventLogs)

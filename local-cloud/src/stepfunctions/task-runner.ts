@@ -75,6 +75,8 @@ export async function runTask(run: TaskRun): Promise<unknown> {
     ? { resource: integration.resource }
     : { resourceType: integration.resourceType, resource: integration.resource };
   const prefix = integration.bareLambda ? 'LambdaFunction' : 'Task';
+  // A bare Lambda ARN's Succeeded / Failed / TimedOut events carry no resource on AWS; a service task's do.
+  const outcomeIds = integration.bareLambda ? {} : ids;
   const detailsKey = (event: string) =>
     `${integration.bareLambda ? 'lambdaFunction' : 'task'}${event}EventDetails`;
 
@@ -117,13 +119,13 @@ export async function runTask(run: TaskRun): Promise<unknown> {
       output = await timer.race(integration.call(parameters));
     }
     history.add(`${prefix}Succeeded`, {
-      [detailsKey('Succeeded')]: { ...ids, output: json(output), outputDetails: { truncated: false } },
+      [detailsKey('Succeeded')]: { ...outcomeIds, output: json(output), outputDetails: { truncated: false } },
     });
     return output;
   } catch (error) {
     if (error instanceof Expired) {
       history.add(`${prefix}TimedOut`, {
-        [detailsKey('TimedOut')]: { ...ids, ...errorDetails('States.Timeout', undefined) },
+        [detailsKey('TimedOut')]: { ...outcomeIds, ...errorDetails('States.Timeout', undefined) },
       });
       const timeout = new run.timeoutClass();
       timeout.message = error.message;
@@ -131,7 +133,7 @@ export async function runTask(run: TaskRun): Promise<unknown> {
     }
     const e = error as Error;
     history.add(`${prefix}Failed`, {
-      [detailsKey('Failed')]: { ...ids, ...errorDetails(e.name, e.message) },
+      [detailsKey('Failed')]: { ...outcomeIds, ...errorDetails(e.name, e.message) },
     });
     throw e;
   } finally {

@@ -108,6 +108,48 @@ describe('timers longer than 2^31-1 ms', () => {
   });
 });
 
+describe('timeouts as AWS reports them', () => {
+  it('a task timeout is States.Timeout with no cause, in the history and in DescribeExecution', async () => {
+    registerInProcessFunction('sfn-timeouts-silent', async () => ({ accepted: true }));
+    const executionArn = await start({
+      StartAt: 'RequestPayment',
+      States: {
+        RequestPayment: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+          Parameters: { FunctionName: 'sfn-timeouts-silent', Payload: { 'token.$': '$$.Task.Token' } },
+          TimeoutSeconds: 1,
+          End: true,
+        },
+      },
+    });
+    const out = await finished(sfn, executionArn);
+    const { events } = await sfn.send(new GetExecutionHistoryCommand({ executionArn }));
+
+    expect(out.status).toBe('FAILED');
+    expect(out.error).toBe('States.Timeout');
+    expect(out.cause).toBeUndefined();
+    expect(events!.find((e) => e.type === 'TaskTimedOut')!.taskTimedOutEventDetails).toEqual({
+      error: 'States.Timeout',
+      resource: 'invoke.waitForTaskToken',
+      resourceType: 'lambda',
+    });
+    expect(events!.at(-1)!.executionFailedEventDetails).toEqual({ error: 'States.Timeout' });
+  });
+
+  it('an execution timeout leaves DescribeExecution TIMED_OUT with neither error nor cause', async () => {
+    const executionArn = await start({
+      TimeoutSeconds: 1,
+      StartAt: 'Hold',
+      States: { Hold: { Type: 'Wait', Seconds: 60, End: true } },
+    });
+    const out = await finished(sfn, executionArn);
+    expect(out.status).toBe('TIMED_OUT');
+    expect(out.error).toBeUndefined();
+    expect(out.cause).toBeUndefined();
+  });
+});
+
 describe('$$.State', () => {
   it('gives Name, an EnteredTime fixed for the whole state entry, and RetryCount of each attempt', async () => {
     const attempts: Array<{ retryCount: number; entered: string; name: string }> = [];
