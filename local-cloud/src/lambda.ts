@@ -82,11 +82,35 @@ async function invokeSync(name: string, event: unknown): Promise<InvokeResult> {
   const payload = text ? safeJson(text) : undefined;
   if (out.FunctionError) {
     const err = (payload ?? {}) as { errorType?: string; errorMessage?: string; trace?: string[] };
-    const functionError = { errorType: err.errorType ?? 'Error', errorMessage: err.errorMessage ?? text };
+    const functionError = lambdaError(err, text);
     // serverless-offline calls Lambda's stackTrace `trace`.
     return { payload: { ...functionError, stackTrace: err.trace ?? [] }, functionError };
   }
   return { payload };
+}
+
+/** serverless-offline's message when a function runs past its timeout. */
+const OFFLINE_TIMEOUT = '[504] - Lambda timeout.';
+
+/**
+ * The error as Lambda reports it. serverless-offline calls every thrown error `Error`; Lambda's Node runtime uses
+ * the error's name, which the stack's first line starts with ('PaymentsUnavailable: ...'), and Step Functions and
+ * destinations match on it. A timeout is Lambda's `Sandbox.Timedout`.
+ */
+export function lambdaError(
+  err: { errorType?: string; errorMessage?: string; trace?: string[] },
+  text: string,
+): { errorType: string; errorMessage: string } {
+  const errorMessage = err.errorMessage ?? text;
+  if (errorMessage === OFFLINE_TIMEOUT) {
+    return {
+      errorType: 'Sandbox.Timedout',
+      errorMessage: 'Task timed out: the function ran past its timeout',
+    };
+  }
+  const named = /^([A-Za-z_$][\w$.]*):/.exec(err.trace?.[0] ?? '');
+  const errorType = err.errorType && err.errorType !== 'Error' ? err.errorType : (named?.[1] ?? 'Error');
+  return { errorType, errorMessage };
 }
 
 /** Throws Lambda's ResourceNotFoundException for a function no service (nor test) serves. */
