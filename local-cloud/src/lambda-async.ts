@@ -114,7 +114,8 @@ async function runWithRetries(
     if (Date.now() + delay - queuedAt > maxAgeMs) {
       return fail(config, 'EventAgeExceeded', { functionName, requestId, event, result, attempts }, run);
     }
-    await new Promise((resolve) => setTimeout(resolve, delay));
+    // A retry waiting does not keep a stopping process alive (it is lost at stop, as README says).
+    await new Promise((resolve) => setTimeout(resolve, delay).unref());
   }
   return fail(config, 'RetriesExhausted', { functionName, requestId, event, result, attempts }, run);
 }
