@@ -1,15 +1,16 @@
 /**
  * A packaged service under serverless-offline: a rule invokes a function that throws (Lambda's retries and
- * on-failure destination are the local cloud's, and the service keeps serving), and its process is killed.
+ * on-failure destination are the local cloud's, and the service keeps serving), a schedule fires, the Lambda
+ * Invoke API reaches its functions, and its processes are killed.
  */
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { startLocalCloud, type LocalCloud } from '../../../src';
 
 const serviceDir = path.resolve(__dirname, '..', '..', 'fixtures', 'async-service');
@@ -24,6 +25,8 @@ const client = <T>(Client: new (config: object) => T): T =>
 
 beforeAll(async () => {
   process.env.PAYFLOW_ASYNC_RETRY_DELAY_MS = String(RETRY_UNIT_MS);
+  // rate(1 minute) fires every 0.6 s.
+  process.env.PAYFLOW_SCHEDULE_TIME_SCALE = '0.01';
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'payflow-async-'));
   cloud = await startLocalCloud({
     port: 0,
@@ -38,6 +41,7 @@ afterAll(async () => {
   await cloud?.stop();
   fs.rmSync(dataDir, { recursive: true, force: true });
   delete process.env.PAYFLOW_ASYNC_RETRY_DELAY_MS;
+  delete process.env.PAYFLOW_SCHEDULE_TIME_SCALE;
 });
 
 describe('asynchronous invocations of a function under serverless-offline', () => {
@@ -89,6 +93,18 @@ describe('asynchronous invocations of a function under serverless-offline', () =
     const ping = await fetch('http://localhost:3592/ping');
     expect(ping.status).toBe(200);
     expect(await ping.text()).toBe('pong');
+  });
+});
+
+describe('a schedule in serverless.yml', () => {
+  it('invokes its function under serverless-offline with the Scheduled Event of its rule', async () => {
+    const line = await waitFor(async () => {
+      const logs = await (await fetch(`${cloud.endpoint}/_local/logs`)).text();
+      return logs.split('\n').find((l) => l.includes('tick: Scheduled Event'));
+    }, 20_000);
+    expect(line).toMatch(
+      /tick: Scheduled Event from aws\.events by arn:aws:events:us-east-1:000000000000:rule\/payflow-async-test-local-\S+$/,
+    );
   });
 });
 
