@@ -78,7 +78,10 @@ describe('asynchronous invocations of a function under serverless-offline', () =
       },
       requestPayload: { id: eventId, source: 'payflow.async-test', detail: { orderId: 'not-a-contract' } },
       responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
-      responsePayload: { errorMessage: `event ${eventId} does not match the contract` },
+      responsePayload: {
+        errorType: 'TypeError',
+        errorMessage: `event ${eventId} does not match the contract`,
+      },
     });
     expect(new Date(record.timestamp).toISOString()).toBe(record.timestamp);
     expect(record.requestContext.requestId).toMatch(/^[0-9a-f-]{36}$/);
