@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   IdempotencyAlreadyInProgressError,
@@ -32,12 +33,67 @@ export function readIdempotencyKey(headers: Record<string, string | undefined>):
   return result.data;
 }
 
+/** Locally (stage local, tests) the fingerprint key comes from this variable. */
+export const FINGERPRINT_KEY_ENV = 'PAYFLOW_FINGERPRINT_KEY';
+/** On AWS: the name of the SSM SecureString holding it, `/payflow/<stage>/fingerprint-key`. */
+export const FINGERPRINT_KEY_PARAMETER_ENV = 'PAYFLOW_FINGERPRINT_KEY_PARAMETER';
+/** How long a container keeps the key before reading the parameter again (a rotated key takes effect then). */
+const FINGERPRINT_KEY_MAX_AGE_SECONDS = 15 * 60;
+
 /**
- * One fingerprint per request: the route it was sent to and its parsed body. Only this hash is stored, so a card
- * number in the body never reaches the idempotency table; the same key with another fingerprint is refused.
+ * The HMAC key for request fingerprints: `PAYFLOW_FINGERPRINT_KEY` when set (stage local), else the SSM
+ * SecureString named by `PAYFLOW_FINGERPRINT_KEY_PARAMETER`, decrypted and cached by Powertools.
  */
-export function requestFingerprint(route: string, body: unknown): string {
-  return createHash('sha256').update(route).update('\n').update(JSON.stringify(body)).digest('hex');
+export async function fingerprintKey(env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const local = env[FINGERPRINT_KEY_ENV];
+  if (local) return local;
+  const parameter = env[FINGERPRINT_KEY_PARAMETER_ENV];
+  if (!parameter) {
+    throw new Error(
+      `No fingerprint key: set ${FINGERPRINT_KEY_ENV} (locally) or ${FINGERPRINT_KEY_PARAMETER_ENV} to the name of an SSM SecureString`,
+    );
+  }
+  const key = await getParameter(parameter, { decrypt: true, maxAge: FINGERPRINT_KEY_MAX_AGE_SECONDS });
+  if (!key) throw new Error(`The SSM parameter ${parameter} (the fingerprint key) is empty`);
+  return key;
+}
+
+/** The request as fingerprinted: every `cvv` field, at any depth, left out (nothing derived from a CVV is kept). */
+function withoutCvv(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutCvv);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([name]) => name.toLowerCase() !== 'cvv')
+      .map(([name, field]) => [name, withoutCvv(field)]),
+  );
+}
+
+/** A raw JSON body is fingerprinted as what it parses to, so its CVV can be left out too. */
+function parsedBody(body: unknown): unknown {
+  if (typeof body !== 'string') return body;
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return body;
+  }
+}
+
+/**
+ * One fingerprint per request: an HMAC-SHA256, keyed from configuration (see fingerprintKey), of the route it was
+ * sent to and its body without the CVV. The same key with another fingerprint is refused. The body holds a card
+ * number, so an unkeyed hash could be reversed by hashing every card number; a keyed one cannot without the key.
+ */
+export async function requestFingerprint(
+  route: string,
+  body: unknown,
+  key?: string | Promise<string>,
+): Promise<string> {
+  return createHmac('sha256', await (key ?? fingerprintKey()))
+    .update(route)
+    .update('\n')
+    .update(JSON.stringify(withoutCvv(parsedBody(body))) ?? '')
+    .digest('hex');
 }
 
 /** What an idempotent route receives: the key and the fingerprint are all Powertools stores (hashed). */

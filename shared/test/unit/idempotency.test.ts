@@ -1,4 +1,10 @@
-import { IdempotencyKeySchema, readIdempotencyKey, requestFingerprint } from '../../src/http/idempotency';
+import { createHash, createHmac } from 'node:crypto';
+import {
+  fingerprintKey,
+  IdempotencyKeySchema,
+  readIdempotencyKey,
+  requestFingerprint,
+} from '../../src/http/idempotency';
 import { BadRequestError } from '../../src/http/errors';
 
 describe('Idempotency-Key', () => {
@@ -18,20 +24,80 @@ describe('Idempotency-Key', () => {
 });
 
 describe('requestFingerprint', () => {
-  it('is the same for the same route and body, and differs for another route or body', () => {
-    const body = { amount: { amount: 100, currency: 'EUR' } };
-    expect(requestFingerprint('invoice:1', body)).toBe(
-      requestFingerprint('invoice:1', structuredClone(body)),
+  const key = 'test-fingerprint-key';
+  const body = {
+    amount: { amount: 100, currency: 'EUR' },
+    card: { number: '4242424242424242', expiryMonth: 12, expiryYear: 2030, cvv: '123' },
+  };
+  const fingerprint = (route: string, request: unknown, withKey = key) =>
+    requestFingerprint(route, request, withKey);
+
+  it('is the same for the same route and body, and differs for another route or another field', async () => {
+    expect(await fingerprint('invoice:1', body)).toBe(await fingerprint('invoice:1', structuredClone(body)));
+    expect(await fingerprint('invoice:2', body)).not.toBe(await fingerprint('invoice:1', body));
+    expect(await fingerprint('invoice:1', { ...body, note: 'x' })).not.toBe(
+      await fingerprint('invoice:1', body),
     );
-    expect(requestFingerprint('invoice:2', body)).not.toBe(requestFingerprint('invoice:1', body));
-    expect(requestFingerprint('invoice:1', { ...body, note: 'x' })).not.toBe(
-      requestFingerprint('invoice:1', body),
+    expect(
+      await fingerprint('invoice:1', { ...body, card: { ...body.card, number: '5555555555554444' } }),
+    ).not.toBe(await fingerprint('invoice:1', body));
+    expect(await fingerprint('invoice:1', { ...body, card: { ...body.card, expiryMonth: 11 } })).not.toBe(
+      await fingerprint('invoice:1', body),
     );
   });
 
-  it('is a hash: a card number in the body does not appear in it', () => {
-    expect(requestFingerprint('invoice:1', { card: { number: '4242424242424242' } })).toMatch(
-      /^[0-9a-f]{64}$/,
+  it('is keyed: another key gives another fingerprint, and it is not the plain SHA-256 of the request', async () => {
+    expect(await fingerprint('invoice:1', body, 'another-key')).not.toBe(
+      await fingerprint('invoice:1', body),
     );
+    const { cvv: _cvv, ...card } = body.card;
+    const plain = createHash('sha256')
+      .update('invoice:1\n' + JSON.stringify({ ...body, card }))
+      .digest('hex');
+    expect(await fingerprint('invoice:1', body)).toMatch(/^[0-9a-f]{64}$/);
+    expect(await fingerprint('invoice:1', body)).not.toBe(plain);
+    expect(await fingerprint('invoice:1', body)).toBe(
+      createHmac('sha256', key)
+        .update('invoice:1\n' + JSON.stringify({ ...body, card }))
+        .digest('hex'),
+    );
+  });
+
+  it('leaves the CVV out at any depth: a CVV change gives the same fingerprint', async () => {
+    expect(await fingerprint('invoice:1', { ...body, card: { ...body.card, cvv: '999' } })).toBe(
+      await fingerprint('invoice:1', body),
+    );
+    const { cvv: _cvv, ...withoutCvv } = body.card;
+    expect(await fingerprint('invoice:1', { ...body, card: withoutCvv })).toBe(
+      await fingerprint('invoice:1', body),
+    );
+    const nested = (cvv: string) => ({
+      payments: [{ method: { card: { CVV: cvv, number: '4242424242424242' } } }],
+    });
+    expect(await fingerprint('session:1', nested('123'))).toBe(
+      await fingerprint('session:1', nested('4567')),
+    );
+  });
+
+  it('fingerprints a raw JSON body as what it parses to, so its CVV is left out too', async () => {
+    expect(await fingerprint('invoice:1', JSON.stringify(body))).toBe(await fingerprint('invoice:1', body));
+    expect(
+      await fingerprint('invoice:1', JSON.stringify({ ...body, card: { ...body.card, cvv: '000' } })),
+    ).toBe(await fingerprint('invoice:1', body));
+  });
+
+  it('takes its key from PAYFLOW_FINGERPRINT_KEY, and says what to set when there is none', async () => {
+    expect(await fingerprintKey({ PAYFLOW_FINGERPRINT_KEY: 'from-env' })).toBe('from-env');
+    await expect(fingerprintKey({})).rejects.toThrow(
+      /set PAYFLOW_FINGERPRINT_KEY \(locally\) or PAYFLOW_FINGERPRINT_KEY_PARAMETER/,
+    );
+    const saved = process.env.PAYFLOW_FINGERPRINT_KEY;
+    process.env.PAYFLOW_FINGERPRINT_KEY = key;
+    try {
+      expect(await requestFingerprint('invoice:1', body)).toBe(await fingerprint('invoice:1', body));
+    } finally {
+      if (saved === undefined) delete process.env.PAYFLOW_FINGERPRINT_KEY;
+      else process.env.PAYFLOW_FINGERPRINT_KEY = saved;
+    }
   });
 });

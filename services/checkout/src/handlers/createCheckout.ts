@@ -106,7 +106,11 @@ export const handler = httpHandler(
       startCheckout,
     );
     return route(
-      { idempotencyKey, fingerprint: requestFingerprint('checkout', body), input: { body, correlationId } },
+      {
+        idempotencyKey,
+        fingerprint: await requestFingerprint('checkout', body),
+        input: { body, correlationId },
+      },
       context as Context,
     );
   },

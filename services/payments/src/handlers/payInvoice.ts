@@ -78,7 +78,7 @@ export const handler = httpHandler(
       payInvoice,
     );
     // The raw body, as sent: a replay must match it exactly, and only its hash is kept.
-    const fingerprint = requestFingerprint(`invoice:${path.invoiceId}`, event.body);
+    const fingerprint = await requestFingerprint(`invoice:${path.invoiceId}`, event.body);
     return route(
       { idempotencyKey, fingerprint, input: { invoiceId: path.invoiceId, body, correlationId } },
       context as Context,

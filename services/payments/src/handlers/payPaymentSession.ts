@@ -86,7 +86,7 @@ export const handler = httpHandler(
       { scope: 'payPaymentSession', tableName: services().config.idempotencyTable, subject: 'payment' },
       paySession,
     );
-    const fingerprint = requestFingerprint(`session:${path.sessionId}`, event.body);
+    const fingerprint = await requestFingerprint(`session:${path.sessionId}`, event.body);
     return route(
       { idempotencyKey, fingerprint, input: { sessionId: path.sessionId, body, correlationId } },
       context as Context,

@@ -45,18 +45,18 @@ describe('a payment request', () => {
 });
 
 describe('idempotency helpers', () => {
-  it('derives one payment id per key and request, another for another request', () => {
-    const fingerprint = requestFingerprint('invoice:1', valid);
+  it('derives one payment id per key and request, another for another request', async () => {
+    const fingerprint = await requestFingerprint('invoice:1', valid, 'test-key');
     expect(paymentIdFor('invoice', 'key-00001', fingerprint)).toBe(
       paymentIdFor('invoice', 'key-00001', fingerprint),
     );
     expect(paymentIdFor('invoice', 'key-00001', fingerprint)).not.toBe(
-      paymentIdFor('invoice', 'key-00001', requestFingerprint('invoice:2', valid)),
+      paymentIdFor('invoice', 'key-00001', await requestFingerprint('invoice:2', valid, 'test-key')),
     );
   });
 
-  it('keeps no card digits in the fingerprint', () => {
-    expect(requestFingerprint('invoice:1', valid)).toMatch(/^[0-9a-f]{64}$/);
+  it('keeps no card digits in the fingerprint', async () => {
+    expect(await requestFingerprint('invoice:1', valid, 'test-key')).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('makes stable event ids that are UUIDs', () => {
