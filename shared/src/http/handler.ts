@@ -107,9 +107,15 @@ function isMiddyHttpError(error: unknown): error is MiddyHttpError {
 export function toHttpProblem(error: unknown, logger: Logger): HttpProblem {
   if (error instanceof HttpProblem) return error;
   if (isMiddyHttpError(error) && error.expose !== false && error.statusCode < 500) {
-    // The body parser reports malformed JSON as 415; it is the client's syntax, so 400 with the parser's words.
-    if (error.cause?.package === '@middy/http-json-body-parser' && error.cause.message) {
-      return new BadRequestError(`Request body is not valid JSON: ${error.cause.message}`);
+    // The body parser reports malformed JSON as 415; it is the client's syntax, so 400. Never the parser's
+    // words: JSON.parse quotes the body (card digits, a CVV); only the position, a number, is passed on.
+    if (
+      error.cause?.package === '@middy/http-json-body-parser' &&
+      error.message !== 'Unsupported Media Type'
+    ) {
+      const position = /\bposition (\d+)/.exec(error.cause.message ?? '')?.[1];
+      const where = position ? ` (error at character ${position})` : '';
+      return new BadRequestError(`Request body is not valid JSON${where}: send one JSON object`);
     }
     if (error.statusCode === 415) {
       return new HttpProblem(

@@ -100,7 +100,7 @@ describe('httpHandler', () => {
     expect(response.json).toEqual({ invoiceId: '10452', paid: 700 });
   });
 
-  it('answers 400 with the parser message for malformed JSON', async () => {
+  it('answers 400 for malformed JSON, saying where but not what', async () => {
     const response = await invoke(payInvoiceHandler(), httpApiEvent({ body: '{"amount": 12' }));
     expect(response.statusCode).toBe(400);
     expect(response.contentType).toBe('application/problem+json');
@@ -108,9 +108,32 @@ describe('httpHandler', () => {
       type: 'about:blank',
       title: 'Bad Request',
       status: 400,
-      detail: expect.stringMatching(/^Request body is not valid JSON: .*JSON/),
+      detail: expect.stringMatching(
+        /^Request body is not valid JSON( \(error at character \d+\))?: send one JSON object$/,
+      ),
     });
   });
+
+  it.each([
+    ['a bare card number', '4242424242424242 cvv 737'],
+    ['an unquoted card number', '{"card": {"number": 4242 4242 4242 4242, "cvv": 737}}'],
+    ['a quoted one, cut short', '{"card": {"number": "4242424242424242", "cvv": "737"'],
+    ['digits where a name goes', '{4242424242424242: 1}'],
+    ['a stray token after them', '{"card": "4242424242424242"} 5555555555554444'],
+  ])(
+    'never echoes the body of malformed JSON (%s), whose card digits must not reach a response',
+    async (_what, body) => {
+      const response = await invoke(payInvoiceHandler(), httpApiEvent({ body }));
+      expect(response.statusCode).toBe(400);
+      const detail = String(response.json.detail);
+      expect(detail).toMatch(/^Request body is not valid JSON/);
+      expect(detail.replace(/ \(error at character \d+\)/, '')).toBe(
+        'Request body is not valid JSON: send one JSON object',
+      );
+      for (const digits of ['4242', '5555', '737'])
+        expect(JSON.stringify(response.json)).not.toContain(digits);
+    },
+  );
 
   it('answers 400 when the body is missing', async () => {
     const response = await invoke(payInvoiceHandler(), httpApiEvent({ body: undefined }));
