@@ -11,8 +11,11 @@ export interface FaultRule {
   count: number;
   status: number;
   message: string;
-  /** Only requests whose body contains this text fail (e.g. one recipient), so parallel tests don't collide. */
-  match?: string;
+  /**
+   * Only requests whose body contains this text fail (e.g. one recipient), so parallel tests don't collide; a list
+   * means every text must be there (e.g. a payment id and the status a step writes).
+   */
+  match?: string | string[];
 }
 
 /** The fault switch behind POST /_local/faults: the next N calls of an operation fail with a named error. */
@@ -44,7 +47,7 @@ export class Faults {
         r.service === service &&
         r.operation === operation &&
         r.count > 0 &&
-        (!r.match || mentions(body, r.match)),
+        (!r.match || [r.match].flat().every((text) => mentions(body, text))),
     );
     if (!rule) return undefined;
     rule.count -= 1;

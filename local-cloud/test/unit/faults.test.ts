@@ -26,4 +26,24 @@ describe('the fault switch', () => {
     });
     expect(faults.take('sns', 'Publish', 'Action=Publish&PhoneNumber=%2B447700900123')).toBeUndefined();
   });
+
+  it('with a list to match, fails only calls whose body mentions every text', () => {
+    const faults = new Faults();
+    faults.add({
+      service: 'dynamodb',
+      operation: 'TransactWriteItems',
+      error: 'InternalServerError',
+      count: 1,
+      match: ['pay_1', '"SUCCEEDED"'],
+    });
+    expect(
+      faults.take('dynamodb', 'TransactWriteItems', '{"id":"pay_1","status":"PROCESSING"}'),
+    ).toBeUndefined();
+    expect(
+      faults.take('dynamodb', 'TransactWriteItems', '{"id":"pay_2","status":"SUCCEEDED"}'),
+    ).toBeUndefined();
+    expect(
+      faults.take('dynamodb', 'TransactWriteItems', '{"id":"pay_1","status":"SUCCEEDED"}'),
+    ).toMatchObject({ code: 'InternalServerError' });
+  });
 });
