@@ -22,6 +22,8 @@ export interface BillItem {
   phone?: string;
   channels: string[];
   isProcessed: boolean;
+  /** Present (true) only when the biller settled the invoice itself (IsProcessed=1): payments shows it SETTLED. */
+  settledByBiller?: true;
   billDate: string;
   sourceFile: string;
   updatedAt: string;
@@ -48,6 +50,7 @@ export function billItem(bill: Bill, file: BillFile): BillItem {
     ...(bill.phone ? { phone: bill.phone } : {}),
     channels: bill.channels,
     isProcessed: bill.isProcessed,
+    ...(bill.isProcessed ? { settledByBiller: true as const } : {}),
     billDate: file.billDate,
     sourceFile: file.key,
     updatedAt: file.ingestedAt,

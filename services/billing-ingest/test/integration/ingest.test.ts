@@ -192,6 +192,29 @@ describe('a later file', () => {
   });
 });
 
+describe('a row the biller marks IsProcessed=1', () => {
+  const key = `${prefix}/settled/bills-2026-11-21.csv`;
+
+  it('is stored as settled by the biller, and no InvoiceDue is ever sent for it', async () => {
+    const csv =
+      'InvoiceID,CustomerName,Balance,IsProcessed,Email\n' +
+      `${id('s1')},Settled Customer,80.00,1,s1@example.com\n` +
+      `${id('s2')},Owing Customer,80.00,0,s2@example.com\n`;
+    expect(await settled(key, await upload(key, csv))).toMatchObject({ status: 'COMPLETED', accepted: 2 });
+    expect(await bill(id('s1'))).toMatchObject({
+      isProcessed: true,
+      settledByBiller: true,
+      billedAmount: 8_000,
+    });
+    expect(await bill(id('s2'))).toMatchObject({ isProcessed: false });
+    expect(await bill(id('s2'))).not.toHaveProperty('settledByBiller');
+
+    await watch.drain();
+    expect(watch.of('InvoiceDue', (data) => data.invoiceId === id('s1'))).toHaveLength(0);
+    expect(watch.of('InvoiceDue', (data) => data.invoiceId === id('s2'))).toHaveLength(1);
+  });
+});
+
 describe('files that cannot be read at all', () => {
   it.each([
     ['empty', '', 'it is empty'],

@@ -115,6 +115,18 @@ describe('runIngestPipeline', () => {
     ]);
   });
 
+  it('stores IsProcessed=1 as settled by the biller and never announces it', async () => {
+    const h = harness(header + '1,Ada,10.00,1,ada@example.com\r\n2,Bob,10.00,0,bob@example.com\r\n');
+    const outcome = await h.run();
+    expect(outcome).toMatchObject({ kind: 'completed', counts: { accepted: 2, invoicesDue: 1 } });
+    expect(h.written.map((item) => [item.invoiceId, item.settledByBiller])).toEqual([
+      ['1', true],
+      ['2', undefined],
+    ]);
+    expect(h.written[1]).not.toHaveProperty('settledByBiller');
+    expect(h.announced.map((event) => event.data.invoiceId)).toEqual(['2']);
+  });
+
   it('checkpoints only over rows whose writes and events are done, in order', async () => {
     const h = harness(header + rows(10));
     await h.run();

@@ -86,3 +86,15 @@ describe('billItem', () => {
     });
   });
 });
+
+describe('a bill the biller settled', () => {
+  it('is marked settledByBiller, it alone, and is never announced', () => {
+    const file = { key: 'incoming/bills-2026-11-21.csv', billDate: '2026-11-21', ingestedAt: 'now' };
+    expect(billItem({ ...bill, isProcessed: true }, file)).toMatchObject({
+      isProcessed: true,
+      settledByBiller: true,
+    });
+    expect(billItem(bill, file)).not.toHaveProperty('settledByBiller');
+    expect(invoiceDue({ ...bill, isProcessed: true }, undefined)).toBeUndefined();
+  });
+});
