@@ -1,11 +1,14 @@
 /**
  * The payments API through the local cloud: real serverless-offline on :3200, real DynamoDB Local, the real bus.
- * Ends with a scan of every table, the bus's audit log and the functions' output for card data.
+ * Ends with a scan of every table, the bus's audit log and the functions' output for card data and its plain digests.
  */
+import { createHash } from 'node:crypto';
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import {
   api,
   busEvents,
   CARD,
+  dynamodb,
   ensureInvoicesTable,
   ENDPOINT,
   INVOICES_TABLE,
@@ -19,7 +22,10 @@ import {
 } from './local';
 
 const TASK_TOKEN = `AQCEAAAAKgAAAAMAAAAAAAAAAWtestTaskToken${Date.now()}==`;
-const usedCardNumbers = new Set<string>([CARD.number.replace(/\s/g, '')]);
+const usedCardNumbers = new Set<string>([CARD.number.replace(/\s/g, ''), '4242424242424241']);
+/** Card numbers as the tests typed them (with spaces) and the CVVs they sent, for the digest scan at the end. */
+const typedCardNumbers = new Set<string>([CARD.number]);
+const usedCvvs = new Set<string>([CARD.cvv]);
 
 beforeAll(async () => {
   await ensureInvoicesTable();
@@ -445,9 +451,31 @@ describe('payment sessions', () => {
 });
 
 describe('after every test above: no card data anywhere', () => {
+  /** Every table in the local cloud (payments', the invoices, the idempotency records, any other service's). */
+  async function scanEveryTable(): Promise<Map<string, string>> {
+    const names: string[] = [];
+    let ExclusiveStartTableName: string | undefined;
+    do {
+      const page = await dynamodb.send(new ListTablesCommand({ ExclusiveStartTableName }));
+      names.push(...(page.TableNames ?? []));
+      ExclusiveStartTableName = page.LastEvaluatedTableName;
+    } while (ExclusiveStartTableName);
+    const dumps = await Promise.all(names.map(async (name) => JSON.stringify(await scanAll(name))));
+    return new Map(names.map((name, index) => [name, dumps[index]!]));
+  }
+
+  /** Plain (unkeyed) digests a careless fingerprint or log would hold: SHA-256 and MD5, in hex and base64. */
+  function plainDigests(secret: string): string[] {
+    return (['sha256', 'md5'] as const).flatMap((algorithm) => {
+      const digest = createHash(algorithm).update(secret).digest();
+      return [digest.toString('hex'), digest.toString('base64'), digest.toString('base64url')];
+    });
+  }
+
   it('finds no full card number, no CVV and no task token in any table, event or log line', async () => {
-    const tables = [INVOICES_TABLE, ...PAYMENT_TABLES];
-    const dumps = await Promise.all(tables.map(async (table) => JSON.stringify(await scanAll(table))));
+    const tables = await scanEveryTable();
+    expect([...tables.keys()]).toEqual(expect.arrayContaining([INVOICES_TABLE, ...PAYMENT_TABLES]));
+    const dumps = [...tables.values()];
     const events = JSON.stringify(await busEvents());
     const logs = await (await fetch(`${ENDPOINT}/_local/logs`)).text();
     const everything = { tables: dumps.join('\n'), events, logs };
@@ -458,11 +486,33 @@ describe('after every test above: no card data anywhere', () => {
       expect({ where, cvvField: /"cvv"\s*:\s*"\d/i.test(text) }).toEqual({ where, cvvField: false });
     }
     // The CVV's value as a whole string in payments' own tables (other services' ids may be 3-digit strings).
-    const ownTables = dumps.slice(1).join('\n');
+    const ownTables = PAYMENT_TABLES.map((name) => tables.get(name)!).join('\n');
     expect(ownTables.includes(`"${CARD.cvv}"`)).toBe(false);
     // The session table keeps the task token (checkout needs it back); events and logs never carry it.
     expect(events.includes(TASK_TOKEN)).toBe(false);
     expect(logs.includes(TASK_TOKEN)).toBe(false);
-    expect(dumps.join('').length).toBeGreaterThan(1000); // the scan saw the payments made above
+    expect(ownTables.length).toBeGreaterThan(1000); // the scan saw the payments made above
+  });
+
+  it('finds no plain SHA-256 or MD5 (hex or base64) of a card number or CVV in any table, event, log or idempotency record', async () => {
+    const tables = await scanEveryTable();
+    const idempotency = PAYMENT_TABLES.find((name) => name.endsWith('-idempotency'))!;
+    expect(tables.get(idempotency)!.length).toBeGreaterThan(100); // the idempotency records of the payments above
+    const places: Record<string, string> = {
+      ...Object.fromEntries(tables),
+      events: JSON.stringify(await busEvents()),
+      logs: await (await fetch(`${ENDPOINT}/_local/logs`)).text(),
+    };
+    // Each card number as the digits and as typed, each CVV; hex compared without regard to case.
+    const secrets = [...usedCardNumbers, ...typedCardNumbers, ...usedCvvs];
+    const digests = secrets.flatMap((secret) => plainDigests(secret).map((digest) => ({ secret, digest })));
+    expect(digests.length).toBe(secrets.length * 6);
+    for (const [where, text] of Object.entries(places)) {
+      const lower = text.toLowerCase();
+      const found = digests
+        .filter(({ digest }) => text.includes(digest) || lower.includes(digest.toLowerCase()))
+        .map(({ secret }) => secret);
+      expect({ where, found }).toEqual({ where, found: [] });
+    }
   });
 });
