@@ -8,6 +8,10 @@ import type { QueueStore } from './store';
 
 type Input = Record<string, unknown>;
 type Output = Record<string, unknown>;
+/** What an operation reads from the HTTP request besides its input: the X-Ray header becomes AWSTraceHeader. */
+export interface RequestContext {
+  traceHeader?: string;
+}
 
 const MESSAGE_SYSTEM_ATTRIBUTES = [
   'SenderId',
@@ -30,7 +34,7 @@ export class SqsApi {
     private readonly endpoint: string,
   ) {}
 
-  readonly operations: Record<string, (input: Input) => Output | Promise<Output>> = {
+  readonly operations: Record<string, (input: Input, context: RequestContext) => Output | Promise<Output>> = {
     CreateQueue: (i) => {
       const queue = this.store.create(
         i.QueueName as string,
@@ -54,11 +58,11 @@ export class SqsApi {
       this.store.setAttributes(this.queueName(i), stringMap(i.Attributes, 'Attributes'));
       return {};
     },
-    SendMessage: (i) => {
+    SendMessage: (i, context) => {
       const queue = this.queue(i);
-      return sendResult(queue.send(sendInput(i, queue)));
+      return sendResult(queue.send(sendInput(i, queue, context)));
     },
-    SendMessageBatch: (i) => this.sendBatch(i),
+    SendMessageBatch: (i, context) => this.sendBatch(i, context),
     ReceiveMessage: (i) => this.receive(i),
     DeleteMessage: (i) => {
       const queue = this.queue(i);
@@ -103,6 +107,16 @@ export class SqsApi {
     ListQueueTags: (i) => {
       const tags = this.queue(i).tags;
       return Object.keys(tags).length > 0 ? { Tags: { ...tags } } : {};
+    },
+    AddPermission: (i) => {
+      const queue = this.queue(i);
+      queue.settings = { ...queue.settings, Policy: addStatement(queue, i) };
+      return {};
+    },
+    RemovePermission: (i) => {
+      const queue = this.queue(i);
+      queue.settings = { ...queue.settings, Policy: removeStatement(queue, required(i, 'Label')) };
+      return {};
     },
     StartMessageMoveTask: (i) => {
       const task = this.store.moveTasks.start(
@@ -180,18 +194,33 @@ export class SqsApi {
     return Object.keys(out).length > 0 ? { Attributes: out } : {};
   }
 
-  private sendBatch(i: Input): Output {
+  private sendBatch(i: Input, context: RequestContext): Output {
     const queue = this.queue(i);
     const entries = checkBatch(i.Entries, 'SendMessageBatchRequestEntry');
-    const total = entries.reduce((sum, e) => sum + Buffer.byteLength(String(e.MessageBody ?? '')), 0);
+    // The whole batch (bodies and attributes) counts against 1 MiB, whatever the queue's MaximumMessageSize.
+    const total = entries.reduce((sum, e) => sum + entryBytes(e), 0);
     if (total > MAX_BATCH_BYTES) {
       throw sqsError(
         'BatchRequestTooLong',
         `Batch requests cannot be longer than ${MAX_BATCH_BYTES} bytes. You have sent ${total} bytes.`,
       );
     }
+    if (queue.fifo) {
+      // An entry without a group, or without a deduplication id on a queue without content-based
+      // deduplication, fails the whole batch rather than its entry.
+      for (const entry of entries) {
+        if (entry.MessageGroupId === undefined) {
+          throw invalidParameter('The request must contain the parameter MessageGroupId.');
+        }
+        if (entry.MessageDeduplicationId === undefined && !queue.settings.ContentBasedDeduplication) {
+          throw invalidParameter(
+            'The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly',
+          );
+        }
+      }
+    }
     return batch(entries, 'SendMessageBatchRequestEntry', (entry) =>
-      sendResult(queue.send(sendInput(entry, queue))),
+      sendResult(queue.send(sendInput(entry, queue, context))),
     );
   }
 
@@ -285,7 +314,7 @@ export function systemAttributes(message: Message, names: string[]): Record<stri
   return out;
 }
 
-/** MessageAttributeNames: 'All', '.*', exact names and 'prefix.*'. */
+/** MessageAttributeNames: 'All', '*', '.*', exact names and 'prefix.*' (which matches names starting with prefix). */
 export function selectAttributes(
   attributes: Record<string, MessageAttributeValue>,
   names: string[],
@@ -293,7 +322,12 @@ export function selectAttributes(
   const out: Record<string, MessageAttributeValue> = {};
   for (const [name, value] of Object.entries(attributes)) {
     const match = names.some(
-      (n) => n === 'All' || n === '.*' || n === name || (n.endsWith('.*') && name.startsWith(n.slice(0, -1))),
+      (n) =>
+        n === 'All' ||
+        n === '*' ||
+        n === '.*' ||
+        n === name ||
+        (n.endsWith('.*') && name.startsWith(n.slice(0, -2))),
     );
     if (match) out[name] = value;
   }
@@ -306,7 +340,7 @@ function wireAttribute(value: MessageAttributeValue): Output {
     : { StringValue: value.StringValue, DataType: value.DataType };
 }
 
-function sendInput(i: Input, queue: Queue): SendInput {
+function sendInput(i: Input, queue: Queue, context: RequestContext): SendInput {
   const messageAttributes = parseMessageAttributes(i.MessageAttributes, 'user');
   const system = parseMessageAttributes(i.MessageSystemAttributes, 'system');
   const body = checkedBody(
@@ -326,7 +360,7 @@ function sendInput(i: Input, queue: Queue): SendInput {
   return {
     body,
     messageAttributes,
-    traceHeader: system.AWSTraceHeader?.StringValue,
+    traceHeader: system.AWSTraceHeader?.StringValue ?? context.traceHeader,
     delaySeconds,
     groupId: optionalString(i.MessageGroupId),
     deduplicationId: optionalString(i.MessageDeduplicationId),
@@ -342,6 +376,64 @@ function sendResult(r: ReturnType<Queue['send']>): Output {
       : {}),
     MessageId: r.messageId,
     ...(r.sequenceNumber ? { SequenceNumber: r.sequenceNumber } : {}),
+  };
+}
+
+function entryBytes(entry: Input): number {
+  const body = typeof entry.MessageBody === 'string' ? Buffer.byteLength(entry.MessageBody) : 0;
+  try {
+    return body + attributeBytes(parseMessageAttributes(entry.MessageAttributes, 'user'));
+  } catch {
+    return body; // the entry fails on its own later
+  }
+}
+
+/** AddPermission: a statement labelled `Label` in the queue's policy, as AWS writes it. */
+function addStatement(queue: Queue, i: Input): string {
+  const label = required(i, 'Label');
+  const accounts = stringList(i.AWSAccountIds);
+  const actions = stringList(i.Actions);
+  if (accounts.length === 0) throw missingParameter('AWSAccountIds');
+  if (actions.length === 0) throw missingParameter('Actions');
+  const policy = parsedPolicy(queue);
+  if (policy.Statement.some((statement) => statement.Sid === label)) {
+    throw invalidParameter(`Value ${label} for parameter Label is invalid. Reason: Already exists.`);
+  }
+  const partition = queue.arn.split(':')[1];
+  const principals = accounts.map((account) => `arn:${partition}:iam::${account}:root`);
+  const actionNames = actions.map((action) => `SQS:${action}`);
+  policy.Statement.push({
+    Sid: label,
+    Effect: 'Allow',
+    Principal: { AWS: principals.length > 1 ? principals : principals[0] },
+    Action: actionNames.length > 1 ? actionNames : actionNames[0],
+    Resource: queue.arn,
+  });
+  return JSON.stringify(policy);
+}
+
+/** RemovePermission: the policy without the statement labelled `label`; no policy once none is left. */
+function removeStatement(queue: Queue, label: string): string | undefined {
+  const policy = parsedPolicy(queue);
+  if (!policy.Statement.some((statement) => statement.Sid === label)) {
+    throw invalidParameter(`Value ${label} for parameter Label is invalid. Reason: can't find label.`);
+  }
+  policy.Statement = policy.Statement.filter((statement) => statement.Sid !== label);
+  return policy.Statement.length > 0 ? JSON.stringify(policy) : undefined;
+}
+
+function parsedPolicy(queue: Queue): { Statement: Record<string, unknown>[] } & Record<string, unknown> {
+  const fallback = { Version: '2008-10-17', Id: `${queue.arn}/SQSDefaultPolicy`, Statement: [] };
+  if (queue.settings.Policy === undefined) return fallback;
+  const policy = JSON.parse(queue.settings.Policy) as Record<string, unknown>;
+  const statements = policy.Statement;
+  return {
+    ...policy,
+    Statement: Array.isArray(statements)
+      ? (statements as Record<string, unknown>[])
+      : statements
+        ? [statements as Record<string, unknown>]
+        : [],
   };
 }
 

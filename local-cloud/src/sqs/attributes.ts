@@ -26,7 +26,7 @@ export interface QueueSettings {
 
 export const DEFAULT_SETTINGS: QueueSettings = {
   DelaySeconds: 0,
-  MaximumMessageSize: 262_144,
+  MaximumMessageSize: 1_048_576,
   MessageRetentionPeriod: 345_600,
   ReceiveMessageWaitTimeSeconds: 0,
   VisibilityTimeout: 30,
@@ -92,8 +92,23 @@ export function applyAttributes(
     const value = String(raw);
     if (!KNOWN.has(name) || (COMPUTED_ATTRIBUTES as readonly string[]).includes(name))
       throw unknownAttribute(name);
-    if (FIFO_ONLY.has(name) && !options.fifo) throw unknownAttribute(name);
-    if (name === 'FifoQueue' && !options.creating) throw unknownAttribute(name);
+    if (FIFO_ONLY.has(name) && !options.fifo) {
+      if (name === 'ContentBasedDeduplication') throw unknownAttribute(name);
+      throw sqsError(
+        'InvalidAttributeName',
+        `You can specify the ${name} only when FifoQueue is set to true.`,
+      );
+    }
+    if (name === 'FifoQueue') {
+      // A standard queue knows no FifoQueue attribute, not even "false"; a FIFO queue may be told it is one.
+      if (!options.fifo) throw unknownAttribute(name);
+      if (value.toLowerCase() !== 'true') {
+        throw invalidValue(
+          name,
+          options.creating ? 'Must be true or false.' : 'Modifying queue type is not supported.',
+        );
+      }
+    }
     const range = INTEGER_RANGES[name];
     if (range) {
       (next as unknown as Record<string, number>)[name] = integerIn(name, value, range);

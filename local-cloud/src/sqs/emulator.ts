@@ -10,7 +10,7 @@ import {
   type AwsResponse,
   type Emulator,
 } from '../protocol';
-import { SqsApi } from './api';
+import { SqsApi, type RequestContext } from './api';
 import { sqsError, sqsErrorResponse } from './errors';
 import { jsonToXml, queryToJson, SQS_XMLNS } from './query';
 import { QueueStore, type StoreOptions } from './store';
@@ -38,12 +38,12 @@ export class SqsEmulator implements Emulator {
 
   async handle(req: AwsRequest): Promise<AwsResponse> {
     if (isJson(req)) {
-      const output = await this.run(jsonTarget(req), parseJsonBody(req));
+      const output = await this.run(jsonTarget(req), parseJsonBody(req), context(req));
       return jsonResponse(output, 'application/x-amz-json-1.0');
     }
     const { action, input } = queryToJson(queryParams(req));
     try {
-      const output = await this.run(action, input);
+      const output = await this.run(action, input, context(req));
       return queryResponse(action, jsonToXml(action, output), SQS_XMLNS);
     } catch (error) {
       if (error instanceof AwsError) return this.queryErrorResponse(error);
@@ -59,11 +59,11 @@ export class SqsEmulator implements Emulator {
     this.store.close();
   }
 
-  private run(action: string, input: Record<string, unknown>) {
+  private run(action: string, input: Record<string, unknown>, requestContext: RequestContext) {
     const operation = this.api.operations[action];
     if (!operation)
       throw sqsError('InvalidAction', `The action ${action || '(none)'} is not valid for this endpoint.`);
-    return operation(input);
+    return operation(input, requestContext);
   }
 
   /** Query clients know errors by their query code, e.g. AWS.SimpleQueueService.NonExistentQueue. */
@@ -71,6 +71,10 @@ export class SqsEmulator implements Emulator {
     const code = error.queryErrorCode?.split(';')[0] ?? error.code;
     return queryError(new AwsError(code, error.message, error.status), SQS_XMLNS);
   }
+}
+
+function context(req: AwsRequest): RequestContext {
+  return { traceHeader: req.headers['x-amzn-trace-id'] };
 }
 
 function isJson(req: AwsRequest): boolean {

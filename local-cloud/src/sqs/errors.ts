@@ -44,6 +44,15 @@ export const invalidParameter = (message: string): AwsError => sqsError('Invalid
 export const missingParameter = (name: string): AwsError =>
   sqsError('MissingParameter', `The request must contain the parameter ${name}.`);
 
+/**
+ * The JSON protocol's `__type` where it differs from the code query clients see (the SDK reads the latter from
+ * `x-amzn-query-error`; botocore shows the former as QueryErrorCode).
+ */
+const JSON_TYPES: Record<string, string> = {
+  InvalidParameterValue: 'InvalidParameterValueException',
+  MissingParameter: 'MissingRequiredParameterException',
+};
+
 /** JSON 1.0 error body as SQS sends it: a namespaced `__type` plus the query-compatible header. */
 export function sqsErrorResponse(error: AwsError): AwsResponse {
   const status = error.status;
@@ -57,6 +66,9 @@ export function sqsErrorResponse(error: AwsError): AwsResponse {
       'x-amzn-requestid': requestId(),
       'x-amzn-query-error': queryHeader,
     },
-    body: JSON.stringify({ __type: `com.amazonaws.sqs#${error.code}`, message: error.message }),
+    body: JSON.stringify({
+      __type: `com.amazonaws.sqs#${JSON_TYPES[error.code] ?? error.code}`,
+      message: error.message,
+    }),
   };
 }

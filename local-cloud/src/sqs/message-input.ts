@@ -2,27 +2,23 @@ import { invalidParameter, missingParameter, sqsError } from './errors';
 import type { MessageAttributeValue } from './md5';
 
 const MAX_ATTRIBUTES = 10;
-const ATTRIBUTE_NAME = /^[A-Za-z0-9_.-]{1,256}$/;
-const VALID_CHAR = /[\t\n\r\u0020-\uD7FF\uE000-\uFFFD]|[\uD800-\uDBFF][\uDC00-\uDFFF]/u;
-const INVALID_CHARS = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+const ATTRIBUTE_NAME = /^[A-Za-z0-9_.\u00C0-\u017F-]{1,256}$/;
+const VALID_TEXT = /^[\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]*$/u;
+const INVALID_CHARACTERS =
+  'Invalid characters found. Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF';
 
-/** Body as SQS stores it: characters outside the XML range become U+FFFD, as long as one valid one remains. */
+/** A body with any character outside XML's range (control characters, U+FFFE, U+FFFF) is refused, as AWS does. */
 export function checkedBody(body: unknown, maxBytes: number, attributeBytes: number): string {
   if (body === undefined || body === null || body === '') throw missingParameter('MessageBody');
   if (typeof body !== 'string') throw invalidParameter('MessageBody must be a string.');
-  if (!VALID_CHAR.test(body)) {
-    throw sqsError(
-      'InvalidMessageContents',
-      'Invalid characters found. Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF',
-    );
-  }
+  if (!VALID_TEXT.test(body)) throw sqsError('InvalidMessageContents', INVALID_CHARACTERS);
   const size = Buffer.byteLength(body, 'utf8') + attributeBytes;
   if (size > maxBytes) {
     throw invalidParameter(
       `One or more parameters are invalid. Reason: Message must be shorter than ${maxBytes} bytes.`,
     );
   }
-  return body.replace(INVALID_CHARS, '\uFFFD');
+  return body;
 }
 
 /** Parses and validates MessageAttributes (or MessageSystemAttributes) from the JSON request. */
@@ -73,7 +69,7 @@ function checkAttributeName(name: string): void {
     lower.startsWith('amazon.')
   ) {
     throw invalidParameter(
-      `Message (user) attribute name '${name}' is invalid. Names can contain alphanumeric characters, hyphens, underscores and periods (not leading, trailing or consecutive), up to 256 characters, and must not start with 'AWS.' or 'Amazon.'.`,
+      `Message (user) attribute name '${name}' is invalid. Names can contain letters, digits, hyphens, underscores and periods (not leading, trailing or consecutive), up to 256 characters, and must not start with 'AWS.' or 'Amazon.'.`,
     );
   }
 }
@@ -97,6 +93,8 @@ function attributeValue(name: string, raw: Record<string, unknown>): MessageAttr
     return { DataType: dataType, BinaryValue: Buffer.from(raw.BinaryValue, 'base64') };
   }
   if (typeof raw.StringValue !== 'string' || raw.StringValue === '') throw emptyValue(name, dataType);
+  // AWS refuses such a value with InvalidParameterValue, where a body gets InvalidMessageContents.
+  if (!VALID_TEXT.test(raw.StringValue)) throw invalidParameter(INVALID_CHARACTERS);
   if (base === 'Number' && !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(raw.StringValue.trim())) {
     throw invalidParameter(`Can't cast the value of message (user) attribute '${name}' to a number.`);
   }
@@ -105,6 +103,6 @@ function attributeValue(name: string, raw: Record<string, unknown>): MessageAttr
 
 function emptyValue(name: string, dataType: string) {
   return invalidParameter(
-    `The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${dataType}'.`,
+    `Message (user) attribute '${name}' must contain a non-empty value of type '${dataType.split('.')[0]}'.`,
   );
 }

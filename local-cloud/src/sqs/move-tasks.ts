@@ -31,9 +31,7 @@ export class MoveTasks {
       );
     }
     if (this.store.deadLetterSources(source).length === 0) {
-      throw invalidParameter(
-        `Source queue ${sourceArn} must be configured as a dead-letter queue of another queue.`,
-      );
+      throw invalidParameter('Source queue must be configured as a Dead Letter Queue.');
     }
     if (destinationArn !== undefined && !this.store.byArn(destinationArn)) {
       throw sqsError(
@@ -85,6 +83,14 @@ export class MoveTasks {
   }
 
   cancel(taskHandle: string): MoveTask {
+    const decoded = decodeTaskHandle(taskHandle);
+    if (!decoded) throw invalidParameter('Value for parameter TaskHandle is invalid.');
+    if (!this.store.byArn(decoded.sourceArn)) {
+      throw sqsError(
+        'ResourceNotFoundException',
+        `The resource that you specified for the SourceArn parameter doesn't exist.`,
+      );
+    }
     const task = this.tasks.find((t) => t.taskHandle === taskHandle);
     if (!task) throw sqsError('ResourceNotFoundException', 'Task does not exist.');
     if (task.status !== 'RUNNING') {
@@ -102,11 +108,11 @@ export class MoveTasks {
     this.timers.clear();
   }
 
+  /** With MaxNumberOfMessagesPerSecond, one message every 1/rate s; otherwise batches of 100 at once. */
   private schedule(task: MoveTask, source: Queue): void {
-    const perTick = task.maxNumberOfMessagesPerSecond
-      ? Math.max(1, Math.floor(task.maxNumberOfMessagesPerSecond / 10))
-      : 100;
-    const delay = task.maxNumberOfMessagesPerSecond ? 100 : 0;
+    const rate = task.maxNumberOfMessagesPerSecond;
+    const perTick = rate ? 1 : 100;
+    const delay = rate ? 1000 / rate : 0;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       if (task.status !== 'RUNNING') return;
@@ -144,4 +150,16 @@ export class MoveTasks {
     }
     if (task.moved >= task.toMove) task.status = 'COMPLETED';
   }
+}
+
+function decodeTaskHandle(handle: string): { taskId: string; sourceArn: string } | undefined {
+  try {
+    const parsed = JSON.parse(Buffer.from(handle, 'base64').toString('utf8')) as Record<string, unknown>;
+    if (typeof parsed.taskId === 'string' && typeof parsed.sourceArn === 'string') {
+      return { taskId: parsed.taskId, sourceArn: parsed.sourceArn };
+    }
+  } catch {
+    // not a handle this emulator gave out
+  }
+  return undefined;
 }

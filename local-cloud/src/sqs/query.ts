@@ -13,6 +13,8 @@ const LIST_MEMBERS: Record<string, string> = {
   MessageSystemAttributeName: 'MessageSystemAttributeNames',
   MessageAttributeName: 'MessageAttributeNames',
   TagKey: 'TagKeys',
+  AWSAccountId: 'AWSAccountIds',
+  ActionName: 'Actions',
   SendMessageBatchRequestEntry: 'Entries',
   DeleteMessageBatchRequestEntry: 'Entries',
   ChangeMessageVisibilityBatchRequestEntry: 'Entries',

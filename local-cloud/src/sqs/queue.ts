@@ -5,6 +5,8 @@ import { invalidParameter, missingParameter } from './errors';
 import { md5Hex, md5OfMessageAttributes, type MessageAttributeValue } from './md5';
 
 const DEDUP_WINDOW_MS = 5 * 60_000;
+/** MessageGroupId and MessageDeduplicationId: 1 to 128 printable ASCII characters other than space. */
+const FIFO_ID = /^[!-~]{1,128}$/;
 const MAX_VISIBILITY_SECONDS = 43_200;
 
 export interface Message {
@@ -62,6 +64,8 @@ export class Queue {
   private readonly messages = new Map<string, Message>();
   private readonly dedup = new Map<string, { result: SendResult; expiresAt: number }>();
   private readonly waiters = new Set<() => void>();
+  /** FIFO message groups in the order they get their turn: a group just received from goes to the back. */
+  private groupTurns: string[] = [];
   private sequence = 18_000_000_000_000_000_000n;
 
   constructor(
@@ -77,6 +81,7 @@ export class Queue {
   send(input: SendInput, now = Date.now()): SendResult {
     const dedupKey = this.fifo ? this.deduplicationKey(input) : undefined;
     this.rejectFifoParameters(input);
+    checkFifoId(input.groupId, 'MessageGroupId');
     if (dedupKey) {
       const seen = this.dedup.get(dedupKey);
       // A duplicate is accepted, not delivered: it answers with the first message's id, its own MD5s.
@@ -132,22 +137,13 @@ export class Queue {
     now = Date.now(),
   ): ReceivedMessage[] {
     this.expire(now);
-    const maxReceiveCount = this.settings.RedrivePolicy?.maxReceiveCount;
-    const blockedGroups = this.fifo ? this.groupsInFlight(now) : new Set<string>();
     const out: ReceivedMessage[] = [];
-    for (const message of this.messages.values()) {
-      if (out.length >= max) break;
-      const group = message.groupId;
-      if (this.fifo && group !== undefined && blockedGroups.has(group)) continue;
-      if (message.visibleAt > now) {
-        // FIFO order: nothing behind an invisible message of the same group may be delivered.
-        if (this.fifo && group !== undefined) blockedGroups.add(group);
-        continue;
-      }
+    const take = (message: Message): boolean => {
+      const maxReceiveCount = this.settings.RedrivePolicy?.maxReceiveCount;
       if (maxReceiveCount !== undefined && deadLetter && message.receiveCount >= maxReceiveCount) {
         if (deadLetter(message)) {
           this.messages.delete(message.messageId);
-          continue;
+          return false;
         }
       }
       message.receiveCount += 1;
@@ -155,7 +151,29 @@ export class Queue {
       message.receipt = { token: randomUUID(), receivedAt: now };
       message.visibleAt = now + visibilityTimeout * 1000;
       out.push({ message, receiptHandle: encodeReceiptHandle(this.name, message) });
+      return true;
+    };
+    if (!this.fifo) {
+      for (const message of this.messages.values()) {
+        if (out.length >= max) break;
+        if (message.visibleAt <= now) take(message);
+      }
+      return out;
     }
+    // FIFO: a group's messages come together and in order, up to the first one not visible (in flight or
+    // delayed), which holds back the rest of its group; groups take turns.
+    const groups = this.groupsInTurn();
+    const served: string[] = [];
+    for (const [group, messages] of groups) {
+      if (out.length >= max) break;
+      let tookAny = false;
+      for (const message of messages) {
+        if (out.length >= max || message.visibleAt > now) break;
+        if (take(message)) tookAny = true;
+      }
+      if (tookAny) served.push(group);
+    }
+    this.groupTurns = [...this.groupTurns.filter((g) => !served.includes(g)), ...served];
     return out;
   }
 
@@ -177,7 +195,9 @@ export class Queue {
 
   changeVisibility(handle: ReceiptHandle, rawHandle: string, timeout: number, now = Date.now()): void {
     const message = this.messages.get(handle.messageId);
-    if (!message || message.receipt?.token !== handle.token) {
+    // Any handle the message was received with still changes it (AWS accepts an older one); a deleted
+    // message or one never received cannot be changed.
+    if (!message?.receipt) {
       throw invalidParameter(
         `Value ${rawHandle} for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change.`,
       );
@@ -194,8 +214,11 @@ export class Queue {
     if (timeout === 0) this.notify();
   }
 
+  /** PurgeQueue also forgets the deduplication ids seen, as AWS does. */
   purge(): void {
     this.messages.clear();
+    this.dedup.clear();
+    this.groupTurns = [];
   }
 
   /** Removes and returns up to `max` messages (for message move tasks), oldest first. */
@@ -258,12 +281,18 @@ export class Queue {
     return out;
   }
 
-  private groupsInFlight(now: number): Set<string> {
-    const groups = new Set<string>();
+  /** The FIFO groups that have messages, in turn order, each with its messages in sequence. */
+  private groupsInTurn(): Map<string, Message[]> {
+    const byGroup = new Map<string, Message[]>();
     for (const m of this.messages.values()) {
-      if (m.groupId !== undefined && m.receiveCount > 0 && m.visibleAt > now) groups.add(m.groupId);
+      const group = m.groupId ?? '';
+      const list = byGroup.get(group);
+      if (list) list.push(m);
+      else byGroup.set(group, [m]);
     }
-    return groups;
+    this.groupTurns = this.groupTurns.filter((g) => byGroup.has(g));
+    for (const group of byGroup.keys()) if (!this.groupTurns.includes(group)) this.groupTurns.push(group);
+    return new Map(this.groupTurns.map((g) => [g, byGroup.get(g) ?? []]));
   }
 
   private expire(now: number): void {
@@ -273,7 +302,9 @@ export class Queue {
   }
 
   private deduplicationKey(input: SendInput): string {
-    if (input.groupId === undefined || input.groupId === '') throw missingParameter('MessageGroupId');
+    if (input.groupId === undefined) throw missingParameter('MessageGroupId');
+    checkFifoId(input.groupId, 'MessageGroupId');
+    checkFifoId(input.deduplicationId, 'MessageDeduplicationId');
     let id = input.deduplicationId;
     if (id === undefined) {
       if (!this.settings.ContentBasedDeduplication) {
@@ -306,6 +337,14 @@ export class Queue {
   private nextSequenceNumber(): string {
     this.sequence += 1n;
     return this.sequence.toString().padStart(20, '0');
+  }
+}
+
+function checkFifoId(value: string | undefined, parameter: string): void {
+  if (value !== undefined && !FIFO_ID.test(value)) {
+    throw invalidParameter(
+      `Value ${value} for parameter ${parameter} is invalid. Reason: ${parameter} can only include alphanumeric and punctuation characters. 1 to 128 in length.`,
+    );
   }
 }
 
