@@ -7,3 +7,4 @@ export * from './http';
 export * from './money';
 export * from './cards';
 export * from './ids';
+export * from './domain-error';

@@ -1,3 +1,4 @@
+import { DOMAIN_ERROR_STATUS, DomainError } from '../domain-error';
 import middy, { type MiddlewareObj } from '@middy/core';
 import httpCors from '@middy/http-cors';
 import httpEventNormalizer from '@middy/http-event-normalizer';
@@ -106,6 +107,7 @@ function isMiddyHttpError(error: unknown): error is MiddyHttpError {
 /** Turns any error into a problem: ours as they are, middy's translated, anything else a logged 500. */
 export function toHttpProblem(error: unknown, logger: Logger): HttpProblem {
   if (error instanceof HttpProblem) return error;
+  if (error instanceof DomainError) return new HttpProblem(DOMAIN_ERROR_STATUS[error.kind], error.message);
   if (isMiddyHttpError(error) && error.expose !== false && error.statusCode < 500) {
     // The body parser reports malformed JSON as 415; it is the client's syntax, so 400. Never the parser's
     // words: JSON.parse quotes the body (card digits, a CVV); only the position, a number, is passed on.
