@@ -27,6 +27,11 @@ export default async function globalSetup(): Promise<void> {
   process.env.CHECKOUT_PAYMENT_TIMEOUT_SECONDS ??= '6';
   // Lambda retries a failed async invocation after 1 s and 2 s instead of 1 and 2 minutes (lambda-async.ts).
   process.env.PAYFLOW_ASYNC_RETRY_DELAY_MS ??= '1000';
+  // Payments' reconciler (rate(1 minute)) runs every 3 s, takes over holds older than 20 s (longer than a
+  // payment request may run), and the simulated bank decides a pending payment after 10 s.
+  process.env.PAYFLOW_SCHEDULE_TIME_SCALE ??= '0.05';
+  process.env.PAYMENTS_RECONCILE_AFTER_SECONDS ??= '20';
+  process.env.PAYMENTS_BANK_PENDING_SECONDS ??= '10';
   const dataDir = path.join(DATA_DIR, `test-${EDGE_PORT}`);
   fs.mkdirSync(dataDir, { recursive: true });
   const logFile = path.join(dataDir, 'local-cloud.log');

@@ -7,6 +7,8 @@ export interface PaymentsConfig {
   sessionExpiryQueueName: string;
   eventBusName: string;
   payPageUrl: string;
+  /** How old a hold, a pending payment or an unsent event must be before the reconciler takes it over. */
+  reconcileAfterSeconds: number;
 }
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
@@ -25,5 +27,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): PaymentsConfig
     sessionExpiryQueueName: required(env, 'SESSION_EXPIRY_QUEUE_NAME'),
     eventBusName: required(env, 'EVENT_BUS_NAME'),
     payPageUrl: required(env, 'PAY_PAGE_URL'),
+    reconcileAfterSeconds: Number(env.RECONCILE_AFTER_SECONDS ?? 120),
   };
 }

@@ -2,14 +2,17 @@ import { createLogger, type Logger } from '@payflow/shared';
 import { bankProvider } from './adapters/bank-provider';
 import { createPaymentEvents } from './adapters/events';
 import { createExpiryQueue } from './adapters/expiry-queue';
-import { createInvoiceReader } from './adapters/invoices';
+import { createInvoiceReader, createInvoiceTarget } from './adapters/invoices';
 import { createPaymentStore } from './adapters/payments-store';
 import { createRefundStore } from './adapters/refunds';
-import { createSessionStore } from './adapters/sessions';
+import { createSessionStore, createSessionTarget } from './adapters/sessions';
 import { readConfig, type PaymentsConfig } from './config';
-import type { PaymentDependencies } from './domain/pay';
-import type { Payment } from './domain/payment';
+import { invoiceRules } from './domain/invoice';
+import type { OutboxPublisher, PaymentDependencies, PaymentRules, PaymentTarget } from './domain/pay';
+import type { OutboxEvent, Payment, PaymentSubject } from './domain/payment';
+import type { ReconcileDependencies } from './domain/reconcile';
 import type { RefundDependencies } from './domain/refund';
+import { sessionRules } from './domain/session';
 
 export const logger: Logger = createLogger(process.env.POWERTOOLS_SERVICE_NAME || 'payments');
 
@@ -22,23 +25,69 @@ let cached: ReturnType<typeof build> | undefined;
 
 function build(config: PaymentsConfig) {
   const readInvoice = createInvoiceReader(config.invoicesTable);
+  const payments = createPaymentStore(config.paymentsTable);
+  const sessions = createSessionStore(config.sessionsTable);
+  const events = createPaymentEvents(config.eventBusName);
+  const refundStore = createRefundStore(config, readInvoice);
+  /** The outbox's publisher: send the recorded event, then mark it sent. */
+  const publish: OutboxPublisher = async (paymentId: string, event: OutboxEvent) => {
+    await events.publishRecorded(event);
+    await payments.markPublished(paymentId, event.id, new Date().toISOString());
+  };
   return {
     config,
     readInvoice,
-    payments: createPaymentStore(config.paymentsTable),
-    sessions: createSessionStore(config.sessionsTable),
-    events: createPaymentEvents(config.eventBusName),
+    payments,
+    sessions,
+    events,
+    publish,
     expiryQueue: createExpiryQueue(config.sessionExpiryQueueName),
-    refunds: createRefundStore(config, readInvoice),
+    refunds: { ...refundStore, get: payments.get },
+    invoiceTarget: (invoiceId: string) => ({
+      target: createInvoiceTarget(config, invoiceId, readInvoice),
+      rules: invoiceRules(invoiceId),
+    }),
+    sessionTarget: (sessionId: string) => ({
+      target: createSessionTarget(config, sessionId, sessions),
+      rules: sessionRules(sessionId),
+    }),
   };
 }
 
+/** The target a payment was applied to, with its rules, whatever its kind. */
+export function targetOf(subject: PaymentSubject): {
+  target: PaymentTarget<unknown, unknown>;
+  rules: PaymentRules<unknown, unknown>;
+} {
+  const built = services();
+  const chosen =
+    subject.kind === 'invoice'
+      ? built.invoiceTarget(subject.invoiceId)
+      : built.sessionTarget(subject.sessionId);
+  return chosen as unknown as ReturnType<typeof targetOf>;
+}
+
 export async function paymentDependencies(correlationId: string): Promise<PaymentDependencies> {
-  const { payments, events } = services();
+  const { payments, publish } = services();
   return {
     bank: await bankProvider(),
     payments,
-    publishOutcome: (payment: Payment) => events.paymentSettled(payment, correlationId),
+    publish,
+    correlationId,
+    onDeferred: (what: string, payment: Payment, error: unknown) =>
+      logger.warn(`Payment ${what} failed; the reconciler will finish it`, {
+        paymentId: payment.paymentId,
+        status: payment.status,
+        error,
+      }),
+  };
+}
+
+export async function reconcileDependencies(): Promise<ReconcileDependencies> {
+  return {
+    bank: await bankProvider(),
+    publish: services().publish,
+    targetOf: (payment: Payment) => targetOf(payment.subject),
   };
 }
 

@@ -1,6 +1,8 @@
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
-import type { BankProvider } from '../domain/bank';
+import type { BankDecisions, BankProvider, StoredDecision } from '../domain/bank';
 import { createBankSimulator } from '../domain/bank-simulator';
+import { dynamoDocuments } from './dynamodb';
 
 let provider: Promise<BankProvider> | undefined;
 
@@ -20,9 +22,34 @@ async function readApiKey(env: NodeJS.ProcessEnv): Promise<string> {
   return key;
 }
 
+/** The simulated bank's own memory of what it decided per idempotency key (a real bank keeps its own). */
+function decisionsTable(tableName: string): BankDecisions {
+  const documents = dynamoDocuments();
+  return {
+    async get(paymentId) {
+      const { Item } = await documents.send(
+        new GetCommand({ TableName: tableName, Key: { paymentId }, ConsistentRead: true }),
+      );
+      return Item
+        ? ({ outcome: Item.outcome, amount: Item.amount, decidedAt: Item.decidedAt } as StoredDecision)
+        : undefined;
+    },
+    async put(paymentId, decision) {
+      await documents.send(new PutCommand({ TableName: tableName, Item: { paymentId, ...decision } }));
+    },
+  };
+}
+
 export function bankProvider(env: NodeJS.ProcessEnv = process.env): Promise<BankProvider> {
   provider ??= readApiKey(env)
-    .then((apiKey) => createBankSimulator({ apiKey }))
+    .then((apiKey) => {
+      if (!env.BANK_SIMULATOR_TABLE) throw new Error('BANK_SIMULATOR_TABLE is not set (see serverless.yml)');
+      return createBankSimulator({
+        apiKey,
+        decisions: decisionsTable(env.BANK_SIMULATOR_TABLE),
+        pendingSeconds: Number(env.BANK_PENDING_SECONDS ?? 60),
+      });
+    })
     .catch((error: unknown) => {
       provider = undefined;
       throw error;

@@ -7,17 +7,8 @@ import {
   type NotificationChoice,
   type Publisher,
 } from '@payflow/shared';
-import type { Payment } from '../domain/payment';
-import { stableEventId } from '../domain/payment';
+import { paidFor, stableEventId, type OutboxEvent, type Payment } from '../domain/payment';
 import type { PaymentSession } from '../domain/session';
-
-/** What a payment paid, as its events name it: the invoice, or the order and its session. */
-function paidFor(payment: Payment) {
-  const { subject } = payment;
-  return subject.kind === 'invoice'
-    ? { invoiceId: subject.invoiceId }
-    : { orderId: subject.orderId, sessionId: subject.sessionId };
-}
 
 /**
  * PaymentSucceeded / PaymentFailed / PaymentSessionExpired / PaymentRefunded on the Payflow bus; event ids are
@@ -28,26 +19,14 @@ export function createPaymentEvents(
   publisher: Publisher = createPublisher({ busName, source: 'payflow.payments' }),
 ) {
   return {
-    async paymentSettled(payment: Payment, correlationId: string): Promise<void> {
-      const common = {
-        paymentId: payment.paymentId,
-        ...paidFor(payment),
-        amount: payment.amount,
-        card: payment.card,
-        notification: payment.notification,
-      };
-      if (payment.status === 'SUCCEEDED') {
-        await publisher.publish(PaymentSucceeded, common, {
-          correlationId,
-          id: stableEventId(payment.paymentId, 'PaymentSucceeded'),
-        });
-      } else if (payment.status === 'FAILED') {
-        await publisher.publish(
-          PaymentFailed,
-          { ...common, reason: payment.reason ?? 'The payment failed.' },
-          { correlationId, id: stableEventId(payment.paymentId, 'PaymentFailed') },
-        );
-      }
+    /** Sends an event recorded in the outbox, with its recorded id and time: a repeat is the same event. */
+    async publishRecorded(event: OutboxEvent): Promise<void> {
+      const contract = event.detailType === 'PaymentSucceeded' ? PaymentSucceeded : PaymentFailed;
+      await publisher.publish(contract, event.data, {
+        id: event.id,
+        occurredAt: event.occurredAt,
+        correlationId: event.correlationId,
+      });
     },
 
     async paymentRefunded(payment: Payment, correlationId: string): Promise<void> {

@@ -1,86 +1,10 @@
-import { GetCommand, QueryCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { BadRequestError, type Money } from '@payflow/shared';
 import type { PaymentStore } from '../domain/pay';
-import type { Payment, PaymentRefund, PaymentSubject } from '../domain/payment';
-import { subjectKey } from '../domain/payment';
+import type { OutboxEvent, Payment } from '../domain/payment';
+import type { PaymentNeedingAttention } from '../domain/reconcile';
 import { dynamoDocuments } from './dynamodb';
-
-type Item = Record<string, NativeAttributeValue>;
-
-/** The stored form: flat attributes for the indexes, the card as brand and last four only. */
-export function paymentToItem(payment: Payment): Item {
-  const { subject } = payment;
-  return {
-    paymentId: payment.paymentId,
-    status: payment.status,
-    subjectKey: subjectKey(subject),
-    ...(subject.kind === 'invoice'
-      ? { invoiceId: subject.invoiceId, customerId: subject.customerId }
-      : {
-          sessionId: subject.sessionId,
-          orderId: subject.orderId,
-          merchantId: subject.merchantId,
-          customerId: subject.customerId,
-        }),
-    amount: payment.amount.amount,
-    currency: payment.amount.currency,
-    card: { brand: payment.card.brand, last4: payment.card.last4 },
-    notification: payment.notification,
-    reason: payment.reason,
-    failureCode: payment.failureCode,
-    providerReference: payment.providerReference,
-    supersedes: payment.supersedes,
-    ...(payment.refund
-      ? {
-          refundId: payment.refund.refundId,
-          refundRequestedAt: payment.refund.requestedAt,
-          refundedAt: payment.refund.refundedAt,
-          refundProviderReference: payment.refund.providerReference,
-          refundPublishedAt: payment.refund.publishedAt,
-        }
-      : {}),
-    createdAt: payment.createdAt,
-    updatedAt: payment.updatedAt,
-    historyKey: `${payment.createdAt}#${payment.paymentId}`,
-  };
-}
-
-export function itemToPayment(item: Item): Payment {
-  const subject: PaymentSubject = item.invoiceId
-    ? { kind: 'invoice', invoiceId: item.invoiceId, customerId: item.customerId }
-    : {
-        kind: 'session',
-        sessionId: item.sessionId,
-        orderId: item.orderId,
-        ...(item.merchantId ? { merchantId: item.merchantId } : {}),
-        ...(item.customerId ? { customerId: item.customerId } : {}),
-      };
-  return {
-    paymentId: item.paymentId,
-    status: item.status,
-    subject,
-    amount: { amount: Number(item.amount), currency: item.currency },
-    card: item.card,
-    notification: item.notification,
-    ...(item.reason ? { reason: item.reason } : {}),
-    ...(item.failureCode ? { failureCode: item.failureCode } : {}),
-    ...(item.providerReference ? { providerReference: item.providerReference } : {}),
-    ...(item.supersedes ? { supersedes: item.supersedes } : {}),
-    ...(item.refundId ? { refund: itemToRefund(item) } : {}),
-    createdAt: item.createdAt,
-    updatedAt: item.updatedAt,
-  };
-}
-
-function itemToRefund(item: Item): PaymentRefund {
-  return {
-    refundId: item.refundId,
-    requestedAt: item.refundRequestedAt,
-    ...(item.refundedAt ? { refundedAt: item.refundedAt } : {}),
-    ...(item.refundProviderReference ? { providerReference: item.refundProviderReference } : {}),
-    ...(item.refundPublishedAt ? { publishedAt: item.refundPublishedAt } : {}),
-  };
-}
+import { itemToPayment, type Attention, type Item } from './tables/payments';
 
 export interface PaymentPage {
   payments: Payment[];
@@ -137,6 +61,45 @@ export function createPaymentStore(tableName: string) {
         }),
       );
       return Items[0] ? itemToPayment(Items[0]) : undefined;
+    },
+
+    /** Payments marked for the reconciler (HOLD, PENDING, OUTBOX) since before `before`, oldest first. */
+    async needingAttention(
+      attention: Attention,
+      before: string,
+      limit = 50,
+    ): Promise<PaymentNeedingAttention[]> {
+      const { Items = [] } = await documents.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'byAttention',
+          KeyConditionExpression: 'attention = :attention AND attentionSince < :before',
+          ExpressionAttributeValues: { ':attention': attention, ':before': before },
+          Limit: limit,
+        }),
+      );
+      return Items.map((item) => ({
+        payment: itemToPayment(item),
+        ...(item.outbox ? { outbox: item.outbox as OutboxEvent } : {}),
+      }));
+    },
+
+    /** The outbox event reached the bus: unmarked, so nobody sends it again (a repeat would carry the same id). */
+    async markPublished(paymentId: string, eventId: string, at: string): Promise<void> {
+      try {
+        await documents.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { paymentId },
+            UpdateExpression: 'SET eventPublishedAt = :at REMOVE attention, attentionSince, outbox',
+            ConditionExpression: 'outbox.id = :eventId',
+            ExpressionAttributeValues: { ':at': at, ':eventId': eventId },
+          }),
+        );
+      } catch (error) {
+        // Already marked by whoever sent it first.
+        if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      }
     },
 
     /** Newest first; `cursor` is the `nextCursor` of the previous page. */

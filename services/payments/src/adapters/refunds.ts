@@ -1,9 +1,8 @@
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ledgerAfterRelease, type InvoiceAccount } from '../domain/invoice';
 import type { Payment } from '../domain/payment';
 import type { RecordRefundResult, RefundStore } from '../domain/refund';
 import { cancellationCodes, dynamoDocuments, isTransactionRace } from './dynamodb';
-import type { InvoiceReader } from './invoices';
-import { createPaymentStore } from './payments-store';
 
 type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
 
@@ -13,10 +12,9 @@ type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteComma
  */
 export function createRefundStore(
   tables: { paymentsTable: string; invoicesTable: string },
-  readInvoice: InvoiceReader,
-): RefundStore {
+  readInvoice: (invoiceId: string) => Promise<InvoiceAccount | undefined>,
+): Omit<RefundStore, 'get'> {
   const documents = dynamoDocuments();
-  const payments = createPaymentStore(tables.paymentsTable);
 
   async function ledgerCredit(
     payment: Payment,
@@ -24,13 +22,12 @@ export function createRefundStore(
     at: string,
   ): Promise<TransactItems[number]> {
     const account = await readInvoice(invoiceId);
-    if (!account || account.paidAmount < payment.amount.amount) {
-      // Cannot happen while payments alone writes the ledger; refunding anyway would corrupt the balance.
+    if (!account)
       throw new Error(
-        `Invoice ${invoiceId} has ${account ? account.paidAmount : 'no ledger and'} paid in its ledger, less than ` +
-          `payment ${payment.paymentId}; the refund is not recorded: check the LEDGER item`,
+        `Invoice ${invoiceId} of payment ${payment.paymentId} is gone; the refund is not recorded`,
       );
-    }
+    // Refusing to go below zero is the domain's rule: a refund never corrupts the balance.
+    const after = ledgerAfterRelease(account, payment.amount.amount);
     return {
       Update: {
         TableName: tables.invoicesTable,
@@ -38,8 +35,8 @@ export function createRefundStore(
         UpdateExpression: 'SET paidAmount = :newPaid, version = :nextVersion, updatedAt = :now',
         ConditionExpression: 'version = :versionSeen',
         ExpressionAttributeValues: {
-          ':newPaid': account.paidAmount - payment.amount.amount,
-          ':nextVersion': account.version + 1,
+          ':newPaid': after.paidAmount,
+          ':nextVersion': after.version,
           ':versionSeen': account.version,
           ':now': at,
         },
@@ -48,8 +45,6 @@ export function createRefundStore(
   }
 
   return {
-    get: payments.get,
-
     async claim(claimed: Payment): Promise<boolean> {
       try {
         await documents.send(

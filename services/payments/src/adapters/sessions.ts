@@ -4,24 +4,12 @@ import {
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
-  type NativeAttributeValue,
 } from '@aws-sdk/lib-dynamodb';
-import {
-  ConflictError,
-  GoneError,
-  NotFoundError,
-  UnprocessableError,
-  formatMoney,
-  type Money,
-} from '@payflow/shared';
-import type { PaymentTarget, ReserveResult } from '../domain/pay';
+import type { HoldResult, PaymentTarget, Settlement } from '../domain/pay';
 import type { Payment } from '../domain/payment';
-import { effectiveStatus, SESSION_RETENTION_SECONDS, type PaymentSession } from '../domain/session';
-import { cancellationCodes, dynamoDocuments, isTransactionRace } from './dynamodb';
-import { settlePaymentItem, supersedeItem, transactWithRetry } from './invoices';
-import { paymentToItem } from './payments-store';
-
-type Item = Record<string, NativeAttributeValue>;
+import { SESSION_RETENTION_SECONDS, type PaymentSession, type SessionChange } from '../domain/session';
+import { cancellationCodes, dynamoDocuments, isTransactionRace, transactWithRetry } from './dynamodb';
+import { putHeldPayment, settlePaymentItem, supersedeItem, type Item } from './tables/payments';
 
 const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
@@ -161,142 +149,92 @@ export function createSessionStore(sessionsTable: string) {
 
 export type SessionStore = ReturnType<typeof createSessionStore>;
 
-/** Why a session cannot be paid now, as the HTTP problem the payer sees. */
-export function sessionRefusal(
-  session: PaymentSession | undefined,
-  sessionId: string,
-  now: Date,
-): Error | undefined {
-  if (!session) return new NotFoundError(`Payment session ${sessionId} was not found`);
-  const status = effectiveStatus(session, now);
-  if (status === 'EXPIRED') {
-    return new GoneError(`Payment session ${sessionId} expired at ${session.payBefore}; ask for a new one`);
-  }
-  if (status === 'DECLINED' || status === 'CLOSED') {
-    return new GoneError(
-      `Payment session ${sessionId} is closed: ${session.closedReason ?? 'its order is no longer waiting for a payment'}`,
-    );
-  }
-  if (status === 'PAID') return new ConflictError(`Payment session ${sessionId} is already paid`);
-  if (status === 'PROCESSING') {
-    return new ConflictError(
-      `A payment for session ${sessionId} is in progress; check the session in a moment`,
-    );
-  }
-  return undefined;
-}
-
-/** Paying a session: it moves CREATED -> PROCESSING with the payment record, then PAID or back to CREATED. */
+/** Paying a session: the session is the lock, changed in the same transaction as the payment. */
 export function createSessionTarget(
   tables: { sessionsTable: string; paymentsTable: string },
-  session: PaymentSession,
+  sessionId: string,
   store: SessionStore,
-  now: () => Date = () => new Date(),
-): PaymentTarget<PaymentSession> {
+): PaymentTarget<PaymentSession, SessionChange> {
   const documents = dynamoDocuments();
-  const { sessionId } = session;
-  let latest: PaymentSession | undefined = session;
-  let firstRead = true;
+
+  function sessionItems(change: SessionChange, payment: Payment) {
+    if (change.kind === 'none') return [];
+    const closing = change.to === 'PAID' || change.to === 'DECLINED';
+    const values: Item = { ':from': change.from, ':to': change.to, ':now': payment.updatedAt };
+    const set = ['#s = :to', 'updatedAt = :now'];
+    const remove: string[] = [];
+    let condition = '#s = :from';
+    if (change.from === 'CREATED') {
+      // Only before the deadline: no card is taken for a session that expired.
+      condition += ' AND payBefore > :now';
+    }
+    if (change.paymentId) {
+      set.push('paymentId = :paymentId');
+      values[':paymentId'] = change.paymentId;
+    } else if (change.to === 'CREATED') {
+      remove.push('paymentId');
+    }
+    if (change.from === 'PROCESSING') {
+      condition += ' AND paymentId = :held';
+      values[':held'] = payment.paymentId;
+    }
+    if (change.closedReason) {
+      set.push('closedReason = :reason');
+      values[':reason'] = change.closedReason;
+    }
+    if (closing) {
+      set.push('expiresAt = :retainUntil');
+      values[':retainUntil'] = epochSeconds(payment.updatedAt) + SESSION_RETENTION_SECONDS;
+    }
+    return [
+      {
+        Update: {
+          TableName: tables.sessionsTable,
+          Key: { sessionId },
+          UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: values,
+        },
+      },
+    ];
+  }
 
   return {
-    subject: {
-      kind: 'session',
-      sessionId,
-      orderId: session.orderId,
-      ...(session.merchantId ? { merchantId: session.merchantId } : {}),
-      ...(session.customerId ? { customerId: session.customerId } : {}),
-    },
+    read: () => store.get(sessionId),
 
-    async prepare(amount: Money) {
-      const current = firstRead ? latest : await store.get(sessionId);
-      firstRead = false;
-      latest = current;
-      const refusal = sessionRefusal(current, sessionId, now());
-      if (refusal) throw refusal;
-      const payable = current as PaymentSession;
-      if (amount.amount !== payable.amount.amount || amount.currency !== payable.amount.currency) {
-        throw new UnprocessableError(`Payment session ${sessionId} is for ${formatMoney(payable.amount)}`);
-      }
-      return payable;
-    },
-
-    async reserve(current, payment: Payment, supersedes?: Payment): Promise<ReserveResult> {
+    async hold(change, payment, supersedes): Promise<HoldResult> {
+      const session = sessionItems(change, payment);
       try {
         await documents.send(
           new TransactWriteCommand({
             TransactItems: [
-              {
-                Update: {
-                  TableName: tables.sessionsTable,
-                  Key: { sessionId },
-                  UpdateExpression: 'SET #s = :processing, paymentId = :paymentId, updatedAt = :now',
-                  ConditionExpression: '#s = :created AND payBefore > :now',
-                  ExpressionAttributeNames: { '#s': 'status' },
-                  ExpressionAttributeValues: {
-                    ':processing': 'PROCESSING',
-                    ':created': 'CREATED',
-                    ':paymentId': payment.paymentId,
-                    ':now': payment.createdAt,
-                  },
-                },
-              },
-              {
-                Put: {
-                  TableName: tables.paymentsTable,
-                  Item: paymentToItem(payment),
-                  ConditionExpression: 'attribute_not_exists(paymentId)',
-                },
-              },
+              ...session,
+              putHeldPayment(tables.paymentsTable, payment),
               ...(supersedes ? [supersedeItem(tables.paymentsTable, supersedes, payment)] : []),
             ],
           }),
         );
-        latest = { ...current, status: 'PROCESSING', paymentId: payment.paymentId };
-        return 'reserved';
+        return 'held';
       } catch (error) {
         const codes = cancellationCodes(error);
         if (!codes) throw error;
-        if (codes[1] === 'ConditionalCheckFailed') return 'payment-exists';
-        if (isTransactionRace(codes)) return 'conflict';
+        if (codes[session.length] === 'ConditionalCheckFailed') return 'payment-exists';
+        if (isTransactionRace(codes)) return 'lost-race';
         throw error;
       }
     },
 
-    async settle(payment: Payment) {
-      // Paid and declined end the session (a decline ends the order too); a pending bank answer keeps it open.
-      const next =
-        payment.status === 'SUCCEEDED' ? 'PAID' : payment.status === 'FAILED' ? 'DECLINED' : 'CREATED';
-      await transactWithRetry([
-        {
-          Update: {
-            TableName: tables.sessionsTable,
-            Key: { sessionId },
-            UpdateExpression:
-              next === 'CREATED'
-                ? 'SET #s = :next, updatedAt = :now REMOVE paymentId'
-                : next === 'DECLINED'
-                  ? 'SET #s = :next, updatedAt = :now, closedReason = :reason, expiresAt = :retainUntil'
-                  : 'SET #s = :next, updatedAt = :now, expiresAt = :retainUntil',
-            ConditionExpression: '#s = :processing AND paymentId = :paymentId',
-            ExpressionAttributeNames: { '#s': 'status' },
-            ExpressionAttributeValues: {
-              ':next': next,
-              ':processing': 'PROCESSING',
-              ':paymentId': payment.paymentId,
-              ':now': payment.updatedAt,
-              ...(next === 'CREATED'
-                ? {}
-                : { ':retainUntil': epochSeconds(payment.updatedAt) + SESSION_RETENTION_SECONDS }),
-              ...(next === 'DECLINED'
-                ? {
-                    ':reason': `its card was declined (${(payment.reason ?? 'declined').replace(/\.$/, '')}); the order is cancelled and nothing was charged`,
-                  }
-                : {}),
-            },
-          },
-        },
-        settlePaymentItem(tables.paymentsTable, payment),
-      ]);
+    async settle({ payment, from, change, outbox }: Settlement<SessionChange>): Promise<boolean> {
+      const session = sessionItems(change, payment);
+      try {
+        await transactWithRetry([...session, settlePaymentItem(tables.paymentsTable, payment, from, outbox)]);
+        return true;
+      } catch (error) {
+        const codes = cancellationCodes(error);
+        if (codes?.[session.length] === 'ConditionalCheckFailed') return false;
+        throw error;
+      }
     },
   };
 }

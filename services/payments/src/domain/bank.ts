@@ -42,4 +42,22 @@ export interface BankProvider {
   }): Promise<BankOutcome>;
   /** Gives a charge back in full; asking again with the same refund id returns the first answer. */
   refund(request: RefundRequest): Promise<RefundOutcome>;
+  /**
+   * What the bank decided for our payment id (its idempotency key), as real providers answer a look-up by key;
+   * undefined when the charge never reached it.
+   */
+  lookup(paymentId: string): Promise<BankOutcome | undefined>;
+}
+
+/** Where the simulated bank keeps what it decided per idempotency key (a real bank keeps its own). */
+export interface BankDecisions {
+  get(paymentId: string): Promise<StoredDecision | undefined>;
+  put(paymentId: string, decision: StoredDecision): Promise<void>;
+}
+
+export interface StoredDecision {
+  outcome: BankOutcome;
+  /** What was asked for, as a bank records it. */
+  amount?: Money;
+  decidedAt: string;
 }

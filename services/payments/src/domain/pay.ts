@@ -1,28 +1,56 @@
-import {
-  ConflictError,
-  HttpProblem,
-  maskCard,
-  type CardInput,
-  type Money,
-  type NotificationChoice,
-} from '@payflow/shared';
+import { DomainError, maskCard, type CardInput, type Money, type NotificationChoice } from '@payflow/shared';
 import type { BankOutcome, BankProvider } from './bank';
-import { subjectKey, type Payment, type PaymentSubject } from './payment';
+import {
+  outcomeEvent,
+  settledPayment,
+  subjectKey,
+  type BankAnswer,
+  type OutboxEvent,
+  type Payment,
+  type PaymentStatus,
+  type PaymentSubject,
+} from './payment';
 
-/** How a reservation attempt ended: held, lost a race (read again and retry), or this payment already exists. */
-export type ReserveResult = 'reserved' | 'conflict' | 'payment-exists';
+/** How a hold ended: written, lost a race (read again and retry), or this payment already exists. */
+export type HoldResult = 'held' | 'lost-race' | 'payment-exists';
 
 /**
- * Something a payment can be applied to (an invoice, a payment session). `prepare` reads its current state and
- * throws an HttpProblem when it cannot be paid; `reserve` holds the amount and writes the PROCESSING payment in
- * one transaction, conditional on the state read; `settle` records the bank's answer, releasing the hold unless
- * the payment succeeded.
+ * The rules of one kind of thing a payment is applied to (an invoice, a payment session), as pure functions:
+ * whether it can be paid, what it is, and how it changes when an amount is held, settled or held again.
+ * `Change` is what the adapter writes, conditionally, in the same transaction as the payment.
  */
-export interface PaymentTarget<State> {
-  subject: PaymentSubject;
-  prepare(amount: Money): Promise<State>;
-  reserve(state: State, payment: Payment, supersedes?: Payment): Promise<ReserveResult>;
-  settle(payment: Payment): Promise<void>;
+export interface PaymentRules<State, Change> {
+  notFound(): DomainError;
+  refusal(state: State, amount: Money, now: Date): DomainError | undefined;
+  subject(state: State): PaymentSubject;
+  /** The change when a new payment holds its amount. */
+  held(state: State, payment: Payment): Change;
+  /** The change when the bank's answer settles a held payment. */
+  settled(payment: Payment): Change;
+  /** The change when a pending payment the bank accepts later takes its amount again. */
+  reheld(state: State, payment: Payment): Change;
+  /** No change to the target (a pending payment declined later: nothing was held). */
+  unchanged: Change;
+}
+
+/** Reads and writes a target; it keeps no state and decides nothing. */
+export interface PaymentTarget<State, Change> {
+  read(): Promise<State | undefined>;
+  /** One transaction: the target's change (conditional on the state it was computed from) and the new payment. */
+  hold(change: Change, payment: Payment, supersedes?: Payment): Promise<HoldResult>;
+  /**
+   * One transaction: the payment from `from` to its new status, the target's change and the outbox event.
+   * False when the payment had already left `from` (someone else settled it).
+   */
+  settle(settlement: Settlement<Change>): Promise<boolean>;
+}
+
+export interface Settlement<Change> {
+  payment: Payment;
+  from: PaymentStatus;
+  change: Change;
+  /** Recorded with the change; the publisher sends it and marks it sent. */
+  outbox?: OutboxEvent;
 }
 
 export interface PaymentStore {
@@ -31,15 +59,20 @@ export interface PaymentStore {
   findPending(subjectKey: string, amount: Money, last4: string): Promise<Payment | undefined>;
 }
 
+/** Sends a payment's recorded event and marks it sent; the reconciler sends what this could not. */
+export type OutboxPublisher = (paymentId: string, event: OutboxEvent) => Promise<void>;
+
 export interface PaymentDependencies {
   bank: BankProvider;
   payments: PaymentStore;
-  /** Publishes PaymentSucceeded / PaymentFailed for a settled payment; safe to call twice for one payment. */
-  publishOutcome(payment: Payment): Promise<void>;
+  publish: OutboxPublisher;
+  correlationId: string;
   now?: () => Date;
   sleep?: (milliseconds: number) => Promise<void>;
   random?: () => number;
   maxAttempts?: number;
+  /** Told about a step that failed after the money question was settled; the reconciler finishes it. */
+  onDeferred?: (what: string, payment: Payment, error: unknown) => void;
 }
 
 export interface PaymentRequest {
@@ -49,74 +82,70 @@ export interface PaymentRequest {
   notification: NotificationChoice;
 }
 
-/** The bank could not be reached or answered nonsense; the payment stays PROCESSING and a retry resumes it. */
-export class BankUnavailableError extends HttpProblem {
-  override name = 'BankUnavailableError';
-  constructor(detail: string) {
-    super(502, detail);
-  }
-}
-
 const wait = (milliseconds: number) => new Promise<void>((resolve) => setTimeout(resolve, milliseconds));
 
 /**
- * Pays a target: hold the amount with the payment record (optimistic locking, bounded retries), ask the bank,
- * settle, publish. A request whose payment already exists resumes it instead of charging again.
+ * Pays a target: hold the amount with the PROCESSING payment (optimistic locking, bounded retries), ask the bank,
+ * settle with the outcome's event in the same transaction (outbox), publish. A request whose payment already
+ * exists resumes it instead of charging again. A failure after the hold leaves a PROCESSING payment that the
+ * reconciler resolves by asking the bank.
  */
-export async function processPayment<State>(
-  target: PaymentTarget<State>,
+export async function processPayment<State, Change>(
+  target: PaymentTarget<State, Change>,
+  rules: PaymentRules<State, Change>,
   request: PaymentRequest,
   deps: PaymentDependencies,
 ): Promise<Payment> {
   const { now = () => new Date(), sleep = wait, random = Math.random, maxAttempts = 12 } = deps;
   const card = maskCard(request.card.number);
-  const key = subjectKey(target.subject);
-  // A retry of a request whose payment was already started (crash, lost reply, failed publish) resumes it.
-  const started = await deps.payments.get(request.paymentId);
-  if (started) return resume(target, started, request.card, deps, now);
-
   for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
-    const state = await target.prepare(request.amount);
-    const pending = await deps.payments.findPending(key, request.amount, card.last4);
+    const state = await target.read();
+    if (state === undefined) throw rules.notFound();
+    const refusal = rules.refusal(state, request.amount, now());
+    if (refusal) {
+      // A retry of a request whose payment was already made (the target is now paid) answers with that payment.
+      const started = await deps.payments.get(request.paymentId);
+      if (started) return resume(target, rules, started, request.card, deps);
+      throw refusal;
+    }
+    const subject = rules.subject(state);
+    const pending = await deps.payments.findPending(subjectKey(subject), request.amount, card.last4);
     const timestamp = now().toISOString();
     const payment: Payment = {
       paymentId: request.paymentId,
       status: 'PROCESSING',
-      subject: target.subject,
+      subject,
       amount: request.amount,
       card,
       notification: request.notification,
       ...(pending ? { supersedes: pending.paymentId } : {}),
+      correlationId: deps.correlationId,
       createdAt: timestamp,
       updatedAt: timestamp,
     };
-    const result = await target.reserve(state, payment, pending);
-    if (result === 'reserved') return chargeAndSettle(target, payment, request.card, pending, deps, now);
+    const result = await target.hold(rules.held(state, payment), payment, pending);
+    if (result === 'held') return chargeAndSettle(target, rules, payment, request.card, pending, deps);
     if (result === 'payment-exists') {
       const existing = await deps.payments.get(request.paymentId);
-      if (existing) return resume(target, existing, request.card, deps, now);
+      if (existing) return resume(target, rules, existing, request.card, deps);
     }
     // Full jitter, so payers racing for one invoice spread out instead of colliding again.
     await sleep(Math.floor(random() * Math.min(400, 10 * 2 ** attempt)));
   }
-  throw new ConflictError(
-    `${key.replace('#', ' ')} is being paid by several requests at once; please retry in a moment`,
-  );
+  throw new DomainError('Busy', 'This is being paid by several requests at once; please retry in a moment');
 }
 
-async function resume<State>(
-  target: PaymentTarget<State>,
+async function resume<State, Change>(
+  target: PaymentTarget<State, Change>,
+  rules: PaymentRules<State, Change>,
   existing: Payment,
   card: CardInput,
   deps: PaymentDependencies,
-  now: () => Date,
 ): Promise<Payment> {
   if (existing.status === 'PROCESSING') {
     const pending = existing.supersedes ? await deps.payments.get(existing.supersedes) : undefined;
-    return chargeAndSettle(target, existing, card, pending, deps, now);
+    return chargeAndSettle(target, rules, existing, card, pending, deps);
   }
-  // Settled earlier but the reply (or its event) may have been lost: publishing again is harmless (same event id).
-  if (existing.status === 'SUCCEEDED' || existing.status === 'FAILED') await deps.publishOutcome(existing);
   return existing;
 }
 
@@ -137,32 +166,59 @@ async function askBank(
     return await bank.charge({ paymentId: payment.paymentId, amount: payment.amount, card });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new BankUnavailableError(
-      `The bank did not answer (${message}); payment ${payment.paymentId} is on hold: retry with the same Idempotency-Key`,
+    throw new DomainError(
+      'ProviderUnavailable',
+      `The bank did not answer (${message}); payment ${payment.paymentId} is on hold and will be resolved within minutes, ` +
+        'or retry with the same Idempotency-Key',
     );
   }
 }
 
-async function chargeAndSettle<State>(
-  target: PaymentTarget<State>,
+async function chargeAndSettle<State, Change>(
+  target: PaymentTarget<State, Change>,
+  rules: PaymentRules<State, Change>,
   payment: Payment,
   card: CardInput,
   pending: Payment | undefined,
   deps: PaymentDependencies,
-  now: () => Date,
 ): Promise<Payment> {
   const outcome = await askBank(deps.bank, payment, card, pending);
-  const settled: Payment = {
-    ...payment,
-    status: outcome.status === 'ACCEPTED' ? 'SUCCEEDED' : outcome.status === 'PENDING' ? 'PENDING' : 'FAILED',
-    providerReference: outcome.providerReference,
-    ...(outcome.status === 'DECLINED' ? { reason: outcome.reason, failureCode: outcome.code } : {}),
-    ...(outcome.status === 'PENDING'
-      ? { reason: 'The bank has not decided yet; pay the same amount again to complete it.' }
-      : {}),
-    updatedAt: now().toISOString(),
-  };
-  await target.settle(settled);
-  if (settled.status !== 'PENDING') await deps.publishOutcome(settled);
+  return settle(target, rules.settled.bind(rules), payment, 'PROCESSING', outcome, deps);
+}
+
+/**
+ * Records the bank's answer with its event; then publishes it. A failure to record leaves the payment as it was
+ * (the reconciler finishes it); a failure to publish leaves the event in the outbox (the reconciler sends it).
+ */
+export async function settle<Change>(
+  target: Pick<PaymentTarget<unknown, Change>, 'settle'>,
+  changeFor: (payment: Payment) => Change,
+  payment: Payment,
+  from: PaymentStatus,
+  answer: BankAnswer,
+  deps: Pick<PaymentDependencies, 'publish' | 'correlationId' | 'now' | 'onDeferred'>,
+): Promise<Payment> {
+  const now = deps.now ?? (() => new Date());
+  const settled = settledPayment(payment, answer, now());
+  const outbox = outcomeEvent(settled, payment.correlationId ?? deps.correlationId);
+  try {
+    const written = await target.settle({
+      payment: settled,
+      from,
+      change: changeFor(settled),
+      ...(outbox ? { outbox } : {}),
+    });
+    if (!written) return payment;
+  } catch (error) {
+    deps.onDeferred?.('settle', payment, error);
+    return payment;
+  }
+  if (outbox) {
+    try {
+      await deps.publish(settled.paymentId, outbox);
+    } catch (error) {
+      deps.onDeferred?.('publish', settled, error);
+    }
+  }
   return settled;
 }

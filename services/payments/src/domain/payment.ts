@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import {
   createCardInputSchema,
+  stableEventId as derivedEventId,
+  type PaymentFailedData,
+  type PaymentSucceededData,
   IdentifierSchema,
   MoneySchema,
   NotificationChoiceSchema,
@@ -51,9 +54,97 @@ export interface Payment {
   supersedes?: string;
   /** Set when a refund is claimed; `reason` then says why the money goes back. */
   refund?: PaymentRefund;
+  /** The correlation id of the request that made it, for its events (also when the reconciler sends them). */
+  correlationId?: string;
   createdAt: string;
   updatedAt: string;
 }
+
+/** An event recorded with the change that causes it (transactional outbox), until the publisher sends it. */
+export type OutboxEvent =
+  | {
+      detailType: 'PaymentSucceeded';
+      id: string;
+      occurredAt: string;
+      correlationId: string;
+      data: PaymentSucceededData;
+    }
+  | {
+      detailType: 'PaymentFailed';
+      id: string;
+      occurredAt: string;
+      correlationId: string;
+      data: PaymentFailedData;
+    };
+
+/** What a payment paid, as its events name it: the invoice, or the order and its session. */
+export function paidFor(payment: Payment) {
+  const { subject } = payment;
+  return subject.kind === 'invoice'
+    ? { invoiceId: subject.invoiceId }
+    : { orderId: subject.orderId, sessionId: subject.sessionId };
+}
+
+/** The event a settled payment announces (none while the bank has not decided); its id follows from the payment. */
+export function outcomeEvent(payment: Payment, correlationId: string): OutboxEvent | undefined {
+  const common = {
+    paymentId: payment.paymentId,
+    ...paidFor(payment),
+    amount: payment.amount,
+    card: payment.card,
+    notification: payment.notification,
+  };
+  const occurredAt = payment.updatedAt;
+  if (payment.status === 'SUCCEEDED') {
+    return {
+      detailType: 'PaymentSucceeded',
+      id: stableEventId(payment.paymentId, 'PaymentSucceeded'),
+      occurredAt,
+      correlationId,
+      data: common,
+    };
+  }
+  if (payment.status === 'FAILED') {
+    return {
+      detailType: 'PaymentFailed',
+      id: stableEventId(payment.paymentId, 'PaymentFailed'),
+      occurredAt,
+      correlationId,
+      data: { ...common, reason: payment.reason ?? 'The payment failed.' },
+    };
+  }
+  return undefined;
+}
+
+/** What the bank said, or that it never heard of the payment (it never reached the bank: nothing was taken). */
+export type BankAnswer =
+  | { status: 'ACCEPTED'; providerReference: string }
+  | { status: 'PENDING'; providerReference: string }
+  | { status: 'DECLINED'; providerReference?: string; code: string; reason: string };
+
+/** The payment once the bank's answer is known. */
+export function settledPayment(payment: Payment, answer: BankAnswer, now: Date): Payment {
+  const status: PaymentStatus =
+    answer.status === 'ACCEPTED' ? 'SUCCEEDED' : answer.status === 'PENDING' ? 'PENDING' : 'FAILED';
+  const { reason: _reason, failureCode: _code, ...rest } = payment;
+  return {
+    ...rest,
+    status,
+    ...(answer.providerReference ? { providerReference: answer.providerReference } : {}),
+    ...(answer.status === 'DECLINED' ? { reason: answer.reason, failureCode: answer.code } : {}),
+    ...(answer.status === 'PENDING'
+      ? { reason: 'The bank has not decided yet; pay the same amount again to complete it.' }
+      : {}),
+    updatedAt: now.toISOString(),
+  };
+}
+
+/** The bank's answer for a payment it has no record of: the charge never reached it. */
+export const NOT_RECEIVED_BY_BANK: BankAnswer = {
+  status: 'DECLINED',
+  code: 'NOT_PROCESSED',
+  reason: 'The payment could not be completed and nothing was charged; please try again.',
+};
 
 /** The one refund a payment can have; its id follows from the payment id (see refundIdFor). */
 export interface PaymentRefund {
@@ -105,9 +196,7 @@ export function paymentIdFor(scope: string, idempotencyKey: string, fingerprint:
 
 /** A stable UUID for an event about one thing, so a republished event has the same id and consumers dedupe it. */
 export function stableEventId(...parts: string[]): string {
-  const hex = createHash('sha256').update(parts.join('\n')).digest('hex');
-  const variant = ((parseInt(hex[16] as string, 16) & 0x3) | 0x8).toString(16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  return derivedEventId('payments', ...parts);
 }
 
 export interface PaymentView {
@@ -120,6 +209,9 @@ export interface PaymentView {
   amount: Money;
   card: MaskedCard;
   reason?: string;
+  /** A declined payment's code and reason (seed 003's failCode / failReason). */
+  failCode?: string;
+  failReason?: string;
   refundId?: string;
   refundedAt?: string;
   createdAt: string;
@@ -141,6 +233,9 @@ export function paymentView(payment: Payment): PaymentView {
     amount: payment.amount,
     card: payment.card,
     ...(payment.reason ? { reason: payment.reason } : {}),
+    ...(payment.status === 'FAILED'
+      ? { failCode: payment.failureCode ?? 'DECLINED', failReason: payment.reason ?? 'The payment failed.' }
+      : {}),
     ...(payment.refund ? { refundId: payment.refund.refundId } : {}),
     ...(payment.refund?.refundedAt ? { refundedAt: payment.refund.refundedAt } : {}),
     createdAt: payment.createdAt,

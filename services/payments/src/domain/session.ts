@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
 import {
+  DomainError,
+  formatMoney,
   IdentifierSchema,
   NotificationChoiceSchema,
   type Money,
   type NotificationChoice,
 } from '@payflow/shared';
 import { z } from 'zod';
+import type { PaymentRules } from './pay';
 import { PositiveMoneySchema } from './payment';
 
 export const DEFAULT_SESSION_SECONDS = 10 * 60;
@@ -171,3 +174,91 @@ export function sessionView(session: PaymentSession, payPageUrl: string, now: Da
     payUrl: url.toString(),
   };
 }
+
+export function sessionNotFound(sessionId: string): DomainError {
+  return new DomainError('NotFound', `Payment session ${sessionId} was not found`);
+}
+
+/** Why a session cannot be paid now (or with this amount), as the payer reads it; undefined when it can. */
+export function refusalToPaySession(
+  session: PaymentSession,
+  amount: Money,
+  now: Date,
+): DomainError | undefined {
+  const { sessionId } = session;
+  const status = effectiveStatus(session, now);
+  if (status === 'EXPIRED') {
+    return new DomainError(
+      'Closed',
+      `Payment session ${sessionId} expired at ${session.payBefore}; ask for a new one`,
+    );
+  }
+  if (status === 'DECLINED' || status === 'CLOSED') {
+    return new DomainError(
+      'Closed',
+      `Payment session ${sessionId} is closed: ${session.closedReason ?? 'its order is no longer waiting for a payment'}`,
+    );
+  }
+  if (status === 'PAID') return new DomainError('NotPayable', `Payment session ${sessionId} is already paid`);
+  if (status === 'PROCESSING') {
+    return new DomainError(
+      'Busy',
+      `A payment for session ${sessionId} is in progress; check the session in a moment`,
+    );
+  }
+  if (amount.amount !== session.amount.amount || amount.currency !== session.amount.currency) {
+    return new DomainError('Invalid', `Payment session ${sessionId} is for ${formatMoney(session.amount)}`);
+  }
+  return undefined;
+}
+
+/** A session once its payment's outcome is known: paid, ended by a decline, or open again while the bank decides. */
+export function sessionStatusAfter(paymentStatus: 'SUCCEEDED' | 'FAILED' | 'PENDING'): SessionStatus {
+  if (paymentStatus === 'SUCCEEDED') return 'PAID';
+  return paymentStatus === 'FAILED' ? 'DECLINED' : 'CREATED';
+}
+
+/** Why a session ended with its declined payment, as the payer reads it on the page. */
+export function declinedReason(paymentReason: string | undefined): string {
+  return `its card was declined (${(paymentReason ?? 'declined').replace(/\.$/, '')}); the order is cancelled and nothing was charged`;
+}
+
+/** What paying a session writes on it, in the payment's transaction. */
+export type SessionChange =
+  | { kind: 'status'; from: SessionStatus; to: SessionStatus; paymentId?: string; closedReason?: string }
+  | { kind: 'none' };
+
+/** The session's payment rules: the session itself is the lock (one payment at a time, one outcome). */
+export const sessionRules = (sessionId: string): PaymentRules<PaymentSession, SessionChange> => ({
+  notFound: () => sessionNotFound(sessionId),
+  refusal: (session, amount, now) => refusalToPaySession(session, amount, now),
+  subject: (session) => ({
+    kind: 'session',
+    sessionId: session.sessionId,
+    orderId: session.orderId,
+    ...(session.merchantId ? { merchantId: session.merchantId } : {}),
+    ...(session.customerId ? { customerId: session.customerId } : {}),
+  }),
+  held: (_session, payment) => ({
+    kind: 'status',
+    from: 'CREATED',
+    to: 'PROCESSING',
+    paymentId: payment.paymentId,
+  }),
+  settled: (payment) => {
+    const to = sessionStatusAfter(payment.status as 'SUCCEEDED' | 'FAILED' | 'PENDING');
+    return {
+      kind: 'status',
+      from: 'PROCESSING',
+      to,
+      ...(to === 'DECLINED' ? { closedReason: declinedReason(payment.reason) } : {}),
+    };
+  },
+  reheld: (_session, payment) => ({
+    kind: 'status',
+    from: 'CREATED',
+    to: 'PAID',
+    paymentId: payment.paymentId,
+  }),
+  unchanged: { kind: 'none' },
+});

@@ -5,13 +5,11 @@ import {
   requestFingerprint,
   type IdempotentRequest,
   IdentifierSchema,
-  NotFoundError,
   withCorrelationId,
   type HttpResult,
 } from '@payflow/shared';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
-import { createInvoiceTarget } from '../adapters/invoices';
 import { invoiceView } from '../domain/invoice';
 import { processPayment } from '../domain/pay';
 import {
@@ -34,13 +32,11 @@ async function payInvoice({
   fingerprint,
   input,
 }: IdempotentRequest<PayInvoiceInput>): Promise<HttpResult> {
-  const { config, readInvoice } = services();
-  const account = await readInvoice(input.invoiceId);
-  if (!account)
-    throw new NotFoundError(`Invoice ${input.invoiceId} was not found: check the invoice id on your bill`);
-  const target = createInvoiceTarget(config, input.invoiceId, readInvoice, account);
-  const payment = await processPayment(
+  const { readInvoice, payments, invoiceTarget } = services();
+  const { target, rules } = invoiceTarget(input.invoiceId);
+  const settled = await processPayment(
     target,
+    rules,
     {
       paymentId: paymentIdFor('invoice', idempotencyKey, fingerprint),
       amount: input.body.amount,
@@ -49,6 +45,9 @@ async function payInvoice({
     },
     await paymentDependencies(input.correlationId),
   );
+  // A payment someone else settled meanwhile (the reconciler) answers as it now stands.
+  const payment =
+    settled.status === 'PROCESSING' ? ((await payments.get(settled.paymentId)) ?? settled) : settled;
   logger.info('Invoice payment settled', {
     paymentId: payment.paymentId,
     invoiceId: input.invoiceId,
@@ -56,11 +55,11 @@ async function payInvoice({
     amount: payment.amount,
     card: payment.card,
   });
-  const latest = target.account() ?? account;
+  const account = await readInvoice(input.invoiceId);
   return {
     statusCode: paymentHttpStatus(payment.status),
     headers: { location: `/payments/${payment.paymentId}` },
-    body: { ...paymentView(payment), invoice: invoiceView(latest) },
+    body: { ...paymentView(payment), ...(account ? { invoice: invoiceView(account) } : {}) },
   };
 }
 

@@ -11,7 +11,6 @@ import {
 } from '@payflow/shared';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
-import { createSessionTarget, sessionRefusal } from '../adapters/sessions';
 import { processPayment } from '../domain/pay';
 import {
   paymentHttpStatus,
@@ -20,7 +19,7 @@ import {
   paySessionBodySchema,
   type PaySessionBody,
 } from '../domain/payment';
-import { sessionView } from '../domain/session';
+import { sessionNotFound, sessionView } from '../domain/session';
 import { correlationIdOf, logger, paymentDependencies, services } from '../wiring';
 
 interface PaySessionInput {
@@ -34,28 +33,30 @@ async function paySession({
   fingerprint,
   input,
 }: IdempotentRequest<PaySessionInput>): Promise<HttpResult> {
-  const { config, sessions, payments } = services();
-  const paymentId = paymentIdFor('session', idempotencyKey, fingerprint);
+  const { config, sessions, payments, sessionTarget } = services();
   const session = await sessions.get(input.sessionId);
-  // A retry of a payment already started resumes it, whatever the session's state is now.
-  const started = await payments.get(paymentId);
-  if (!started) {
-    const refusal = sessionRefusal(session, input.sessionId, new Date());
-    if (refusal) throw refusal;
-  }
-  if (!session) throw new Error(`session ${input.sessionId} vanished`);
+  if (!session) throw sessionNotFound(input.sessionId);
   const notification = input.body.notification ?? session.notification;
   if (!notification) {
     throw new UnprocessableError('notification is required: this session was created without one', [
       { path: 'body.notification', message: 'say how to send the receipt (email, sms or both)' },
     ]);
   }
-  const payment = await processPayment(
-    createSessionTarget(config, session, sessions),
-    { paymentId, amount: session.amount, card: input.body.card, notification },
+  const { target, rules } = sessionTarget(input.sessionId);
+  const settled = await processPayment(
+    target,
+    rules,
+    {
+      paymentId: paymentIdFor('session', idempotencyKey, fingerprint),
+      amount: session.amount,
+      card: input.body.card,
+      notification,
+    },
     // The session's events carry the correlation id of whoever asked for the payment (checkout's execution).
     await paymentDependencies(session.correlationId),
   );
+  const payment =
+    settled.status === 'PROCESSING' ? ((await payments.get(settled.paymentId)) ?? settled) : settled;
   logger.info('Session payment settled', {
     paymentId: payment.paymentId,
     sessionId: session.sessionId,

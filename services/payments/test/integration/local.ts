@@ -67,7 +67,11 @@ export interface Bill {
 }
 
 /** A BILL item as billing-ingest writes it, with fresh ids so tests never share an invoice. */
-export async function seedBill(billedAmount = 10000, currency = 'EUR'): Promise<Bill> {
+export async function seedBill(
+  billedAmount = 10000,
+  currency = 'EUR',
+  extra: Record<string, unknown> = {},
+): Promise<Bill> {
   const suffix = randomUUID().slice(0, 8);
   const bill = {
     invoiceId: `T-${suffix}`,
@@ -84,6 +88,7 @@ export async function seedBill(billedAmount = 10000, currency = 'EUR'): Promise<
     billDate: '2026-11-21',
     sourceFile: 'bills/test.csv',
     updatedAt: new Date().toISOString(),
+    ...extra,
   };
   await documents.send(new PutCommand({ TableName: INVOICES_TABLE, Item: bill }));
   return bill;
@@ -146,4 +151,21 @@ export async function waitForEvents(
     if (found.length >= count || Date.now() > deadline) return found;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
+}
+
+/** The fault switch: the next `count` calls of an operation whose request mentions every `match` text fail. */
+export async function injectFault(fault: {
+  service: string;
+  operation: string;
+  error: string;
+  match: string[];
+  count?: number;
+  status?: number;
+}): Promise<void> {
+  const response = await fetch(`${ENDPOINT}/_local/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ count: 1, ...fault }),
+  });
+  if (response.status >= 300) throw new Error(`fault not set: ${response.status} ${await response.text()}`);
 }

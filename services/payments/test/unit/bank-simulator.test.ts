@@ -8,8 +8,10 @@ const card = (number = '4242424242424242') => ({
   holderName: 'Ada Lovelace',
 });
 const bank = createBankSimulator({ apiKey: 'test-key' });
+let charges = 0;
+/** Each call is a new payment (its own idempotency key). */
 const charge = (amount: number, currency = 'EUR', number?: string) =>
-  bank.charge({ paymentId: 'pay_1', amount: { amount, currency }, card: card(number) });
+  bank.charge({ paymentId: `pay_${(charges += 1)}`, amount: { amount, currency }, card: card(number) });
 
 describe('the simulated bank', () => {
   it('declines 1.00, reports insufficient funds for 2.00 and accepts other amounts', async () => {
@@ -38,6 +40,35 @@ describe('the simulated bank', () => {
 
   it.each(Object.keys(DECLINING_TEST_CARDS))('always declines test card %s', async (number) => {
     expect(await charge(5000, 'EUR', number)).toMatchObject({ status: 'DECLINED' });
+  });
+
+  it('answers a repeated charge under the same payment id with its first decision, as a real provider does', async () => {
+    const first = await bank.charge({
+      paymentId: 'pay_same',
+      amount: { amount: 100, currency: 'EUR' },
+      card: card(),
+    });
+    const again = await bank.charge({
+      paymentId: 'pay_same',
+      amount: { amount: 5000, currency: 'EUR' },
+      card: card(),
+    });
+    expect(first.status).toBe('DECLINED');
+    expect(again).toEqual(first);
+    expect(await bank.lookup('pay_same')).toEqual(first);
+  });
+
+  it('knows nothing of a payment id it was never asked to charge', async () => {
+    expect(await bank.lookup('pay_never')).toBeUndefined();
+  });
+
+  it('decides a pending charge (accepts it) once it has waited long enough, when asked by key', async () => {
+    let clock = 0;
+    const slow = createBankSimulator({ apiKey: 'k', pendingSeconds: 10, now: () => new Date(clock) });
+    await slow.charge({ paymentId: 'pay_p', amount: { amount: 2400, currency: 'EUR' }, card: card() });
+    expect((await slow.lookup('pay_p'))?.status).toBe('PENDING');
+    clock = 10_000;
+    expect((await slow.lookup('pay_p'))?.status).toBe('ACCEPTED');
   });
 
   it('accepts every refund, and answers a refund asked again under the same id the same way', async () => {

@@ -1,4 +1,11 @@
-import { invoiceStatus, invoiceView, refusalToPay, type InvoiceAccount } from '../../src/domain/invoice';
+import {
+  invoiceStatus,
+  invoiceView,
+  ledgerAfterHold,
+  ledgerAfterRelease,
+  refusalToPay,
+  type InvoiceAccount,
+} from '../../src/domain/invoice';
 
 const account = (paidAmount: number, billedAmount = 10000): InvoiceAccount => ({
   invoiceId: 'INV-1',
@@ -9,6 +16,7 @@ const account = (paidAmount: number, billedAmount = 10000): InvoiceAccount => ({
   dueDate: '2026-12-01',
   paidAmount,
   version: paidAmount > 0 ? 1 : 0,
+  settledByBiller: false,
 });
 const eur = (amount: number) => ({ amount, currency: 'EUR' });
 
@@ -35,13 +43,34 @@ describe('invoice balance rules', () => {
   });
 
   it('refuses a payment that would take the invoice below zero, naming what is left', () => {
-    expect(refusalToPay(account(9000), eur(3000))).toMatch(
+    expect(refusalToPay(account(9000), eur(3000))?.message).toMatch(
       /30.00 EUR would take invoice INV-1 below zero: only 10.00 EUR/,
     );
   });
 
   it('refuses paying a paid invoice and paying in another currency', () => {
-    expect(refusalToPay(account(10000), eur(100))).toMatch(/already paid/);
-    expect(refusalToPay(account(0), { amount: 100, currency: 'USD' })).toMatch(/billed in EUR/);
+    expect(refusalToPay(account(10000), eur(100))?.message).toMatch(/already paid/);
+    expect(refusalToPay(account(0), { amount: 100, currency: 'USD' })).toMatchObject({
+      kind: 'Invalid',
+      message: expect.stringMatching(/billed in EUR/),
+    });
+  });
+
+  it('shows an invoice the biller settled as SETTLED with nothing due, and refuses to take a payment (409)', () => {
+    const settled = { ...account(0), settledByBiller: true };
+    expect(invoiceView(settled)).toMatchObject({ status: 'SETTLED', balance: eur(0) });
+    expect(refusalToPay(settled, eur(100))).toMatchObject({
+      kind: 'NotPayable',
+      message: 'Invoice INV-1 was settled with the biller directly; nothing is due here',
+    });
+  });
+
+  it('holds, releases and refuses to release more than the ledger holds', () => {
+    expect(ledgerAfterHold({ paidAmount: 1000, version: 3 }, 500)).toEqual({ paidAmount: 1500, version: 4 });
+    expect(ledgerAfterRelease({ paidAmount: 1500, version: 4 }, 500)).toEqual({
+      paidAmount: 1000,
+      version: 5,
+    });
+    expect(() => ledgerAfterRelease({ paidAmount: 100, version: 1 }, 500)).toThrow(/only 100 is held/);
   });
 });

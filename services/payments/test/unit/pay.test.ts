@@ -1,48 +1,61 @@
-import { UnprocessableError, type Money } from '@payflow/shared';
-import { createBankSimulator } from '../../src/domain/bank-simulator';
+import { DomainError } from '@payflow/shared';
 import type { BankProvider } from '../../src/domain/bank';
-import { refusalToPay, type InvoiceAccount } from '../../src/domain/invoice';
+import { createBankSimulator, memoryDecisions } from '../../src/domain/bank-simulator';
+import { invoiceRules, type InvoiceAccount, type LedgerChange } from '../../src/domain/invoice';
 import { processPayment, type PaymentStore, type PaymentTarget } from '../../src/domain/pay';
-import type { Payment } from '../../src/domain/payment';
+import type { OutboxEvent, Payment } from '../../src/domain/payment';
+import { reconcilePayment } from '../../src/domain/reconcile';
 
-/** An invoice ledger in memory with the same optimistic-locking contract as the DynamoDB adapter. */
+/**
+ * An invoice in memory that stores what it is told, with the adapter's write conditions (version, status): the
+ * rules (what may be paid, the new ledger) are the domain's, given to it as changes.
+ */
 function memoryInvoice(billedAmount: number) {
   const ledger = { paidAmount: 0, version: 0 };
   const payments = new Map<string, Payment>();
-  const target: PaymentTarget<InvoiceAccount> = {
-    subject: { kind: 'invoice', invoiceId: 'INV-1', customerId: 'C-1' },
-    async prepare(amount: Money) {
+  const outbox = new Map<string, OutboxEvent>();
+  const faults = { settle: 0 };
+  const applyLedger = (change: LedgerChange) => {
+    if (change.kind === 'hold') Object.assign(ledger, change.to);
+    if (change.kind === 'release') {
+      ledger.paidAmount -= change.amount;
+      ledger.version += 1;
+    }
+  };
+  const target: PaymentTarget<InvoiceAccount, LedgerChange> = {
+    async read() {
       await Promise.resolve();
-      const account: InvoiceAccount = {
+      return {
         invoiceId: 'INV-1',
         customerId: 'C-1',
         customerName: 'Grace',
         billedAmount,
         currency: 'EUR',
+        settledByBiller: false,
         ...ledger,
       };
-      const refusal = refusalToPay(account, amount);
-      if (refusal) throw new UnprocessableError(refusal);
-      return account;
     },
-    async reserve(account, payment, supersedes) {
+    async hold(change, payment, supersedes) {
       await Promise.resolve();
       if (payments.has(payment.paymentId)) return 'payment-exists';
-      if (account.version !== ledger.version) return 'conflict';
-      if (supersedes && payments.get(supersedes.paymentId)?.status !== 'PENDING') return 'conflict';
-      ledger.paidAmount = account.paidAmount + payment.amount.amount;
-      ledger.version += 1;
+      if (change.kind === 'hold' && change.from.version !== ledger.version) return 'lost-race';
+      if (supersedes && payments.get(supersedes.paymentId)?.status !== 'PENDING') return 'lost-race';
+      applyLedger(change);
       payments.set(payment.paymentId, payment);
       if (supersedes) payments.set(supersedes.paymentId, { ...supersedes, status: 'SUPERSEDED' });
-      return 'reserved';
+      return 'held';
     },
-    async settle(payment) {
+    async settle({ payment, from, change, outbox: event }) {
       await Promise.resolve();
-      if (payment.status !== 'SUCCEEDED') {
-        ledger.paidAmount -= payment.amount.amount;
-        ledger.version += 1;
+      if (faults.settle > 0) {
+        faults.settle -= 1;
+        throw new Error('injected: settle failed');
       }
+      if (payments.get(payment.paymentId)?.status !== from) return false;
+      applyLedger(change);
       payments.set(payment.paymentId, payment);
+      if (event) outbox.set(payment.paymentId, event);
+      return true;
     },
   };
   const store: PaymentStore = {
@@ -52,7 +65,7 @@ function memoryInvoice(billedAmount: number) {
         (p) => p.status === 'PENDING' && p.amount.amount === amount.amount && p.card.last4 === last4,
       ),
   };
-  return { target, store, ledger, payments };
+  return { target, store, ledger, payments, outbox, faults };
 }
 
 const card = {
@@ -67,18 +80,39 @@ const eur = (amount: number) => ({ amount, currency: 'EUR' });
 
 function setup(billed = 10000, bank: BankProvider = createBankSimulator({ apiKey: 'k' })) {
   const invoice = memoryInvoice(billed);
-  const published: Payment[] = [];
+  const published: OutboxEvent[] = [];
+  const faults = { publish: 0 };
+  const publish = async (paymentId: string, event: OutboxEvent) => {
+    if (faults.publish > 0) {
+      faults.publish -= 1;
+      throw new Error('injected: PutEvents failed');
+    }
+    published.push(event);
+    invoice.outbox.delete(paymentId);
+  };
   const deps = {
     bank,
     payments: invoice.store,
-    publishOutcome: async (payment: Payment) => {
-      published.push(payment);
-    },
+    publish,
+    correlationId: 'corr-1',
     sleep: async () => undefined,
   };
+  const rules = invoiceRules('INV-1');
   const pay = (paymentId: string, amount: number) =>
-    processPayment(invoice.target, { paymentId, amount: eur(amount), card, notification }, deps);
-  return { ...invoice, published, pay };
+    processPayment(invoice.target, rules, { paymentId, amount: eur(amount), card, notification }, deps);
+  const reconcile = (paymentId: string) =>
+    reconcilePayment(
+      {
+        payment: invoice.payments.get(paymentId)!,
+        ...(invoice.outbox.get(paymentId) ? { outbox: invoice.outbox.get(paymentId)! } : {}),
+      },
+      {
+        bank,
+        publish,
+        targetOf: () => ({ target: invoice.target, rules }) as never,
+      },
+    );
+  return { ...invoice, published, pay, reconcile, publishFaults: faults };
 }
 
 describe('paying an invoice', () => {
@@ -89,7 +123,7 @@ describe('paying an invoice', () => {
     expect(JSON.stringify(payment)).not.toContain('4242424242424242');
     expect(JSON.stringify(payment)).not.toContain('"123"');
     expect(ledger.paidAmount).toBe(3000);
-    expect(published.map((p) => p.status)).toEqual(['SUCCEEDED']);
+    expect(published.map((event) => event.detailType)).toEqual(['PaymentSucceeded']);
   });
 
   it('gives the hold back when the bank declines, and says why', async () => {
@@ -97,7 +131,8 @@ describe('paying an invoice', () => {
     const payment = await pay('pay_a', 100);
     expect(payment).toMatchObject({ status: 'FAILED', failureCode: 'DECLINED' });
     expect(ledger.paidAmount).toBe(0);
-    expect(published[0]?.reason).toMatch(/declined/);
+    expect(published.map((event) => event.detailType)).toEqual(['PaymentFailed']);
+    expect((published[0]!.data as { reason: string }).reason).toMatch(/declined/);
   });
 
   it('completes a pending 24.00 when the same amount is paid again, without taking it twice', async () => {
@@ -119,7 +154,7 @@ describe('paying an invoice', () => {
     const succeeded = results.filter((r) => r.status === 'fulfilled');
     const refused = results.filter((r) => r.status === 'rejected');
     expect(succeeded).toHaveLength(3);
-    for (const r of refused) expect((r as PromiseRejectedResult).reason).toBeInstanceOf(UnprocessableError);
+    for (const r of refused) expect((r as PromiseRejectedResult).reason).toMatchObject({ kind: 'Invalid' });
     expect(ledger.paidAmount).toBe(9000);
   });
 
@@ -127,12 +162,11 @@ describe('paying an invoice', () => {
     const charges: string[] = [];
     const simulator = createBankSimulator({ apiKey: 'k' });
     const bank: BankProvider = {
+      ...simulator,
       charge: async (request) => {
         charges.push(request.paymentId);
         return simulator.charge(request);
       },
-      confirmPending: simulator.confirmPending,
-      refund: simulator.refund,
     };
     const { pay, ledger, published } = setup(10000, bank);
     await pay('pay_a', 3000);
@@ -140,26 +174,132 @@ describe('paying an invoice', () => {
     expect(again.status).toBe('SUCCEEDED');
     expect(charges).toEqual(['pay_a']);
     expect(ledger.paidAmount).toBe(3000);
-    expect(published.map((p) => p.paymentId)).toEqual(['pay_a', 'pay_a']); // same event id, consumers dedupe
+    expect(published).toHaveLength(1);
   });
 
-  it('keeps the payment on hold and answers 502 when the bank is unreachable; a retry finishes it', async () => {
+  it('keeps the payment on hold and answers ProviderUnavailable when the bank is unreachable; a retry finishes it', async () => {
     let down = true;
     const simulator = createBankSimulator({ apiKey: 'k' });
     const bank: BankProvider = {
+      ...simulator,
       charge: async (request) => {
         if (down) throw new Error('connect ECONNREFUSED');
         return simulator.charge(request);
       },
-      confirmPending: simulator.confirmPending,
-      refund: simulator.refund,
     };
     const { pay, ledger, payments } = setup(10000, bank);
-    await expect(pay('pay_a', 3000)).rejects.toMatchObject({ status: 502 });
+    const unavailable = await pay('pay_a', 3000).catch((error: unknown) => error);
+    expect(unavailable).toBeInstanceOf(DomainError);
+    expect(unavailable).toMatchObject({ kind: 'ProviderUnavailable' });
     expect(payments.get('pay_a')?.status).toBe('PROCESSING');
     expect(ledger.paidAmount).toBe(3000);
     down = false;
     expect((await pay('pay_a', 3000)).status).toBe('SUCCEEDED');
     expect(ledger.paidAmount).toBe(3000);
+  });
+
+  it('refuses an invoice the biller settled, without asking the bank', async () => {
+    const charges: string[] = [];
+    const simulator = createBankSimulator({ apiKey: 'k' });
+    const invoice = memoryInvoice(10000);
+    const read = invoice.target.read;
+    invoice.target.read = async () => ({ ...(await read())!, settledByBiller: true });
+    const bank: BankProvider = {
+      ...simulator,
+      charge: async (request) => {
+        charges.push(request.paymentId);
+        return simulator.charge(request);
+      },
+    };
+    const refused = await processPayment(
+      invoice.target,
+      invoiceRules('INV-1'),
+      { paymentId: 'pay_a', amount: eur(1000), card, notification },
+      { bank, payments: invoice.store, publish: async () => undefined, correlationId: 'c' },
+    ).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ kind: 'NotPayable' });
+    expect(charges).toEqual([]);
+    expect(invoice.ledger.paidAmount).toBe(0);
+  });
+});
+
+describe('every hold ends and every outcome is announced (reconciler)', () => {
+  it('a failure to record the bank’s answer leaves a hold the reconciler settles from the bank’s record', async () => {
+    const { pay, ledger, payments, published, faults, reconcile } = setup();
+    faults.settle = 1;
+    const held = await pay('pay_a', 3000);
+    expect(held.status).toBe('PROCESSING');
+    expect(ledger.paidAmount).toBe(3000);
+    expect(await reconcile('pay_a')).toBe('settled');
+    expect(payments.get('pay_a')?.status).toBe('SUCCEEDED');
+    expect(ledger.paidAmount).toBe(3000);
+    expect(published.map((event) => event.detailType)).toEqual(['PaymentSucceeded']);
+  });
+
+  it('a hold the bank never heard of is released and announced as failed', async () => {
+    const simulator = createBankSimulator({ apiKey: 'k' });
+    const bank: BankProvider = {
+      ...simulator,
+      charge: async () => {
+        throw new Error('connect ECONNREFUSED');
+      },
+    };
+    const { pay, ledger, payments, published, reconcile } = setup(10000, bank);
+    await expect(pay('pay_a', 3000)).rejects.toMatchObject({ kind: 'ProviderUnavailable' });
+    expect(await reconcile('pay_a')).toBe('released');
+    expect(payments.get('pay_a')).toMatchObject({ status: 'FAILED', failureCode: 'NOT_PROCESSED' });
+    expect(ledger.paidAmount).toBe(0);
+    expect(published.map((event) => event.detailType)).toEqual(['PaymentFailed']);
+  });
+
+  it('an event that could not be sent stays in the outbox and is sent once by the reconciler', async () => {
+    const { pay, published, outbox, reconcile, publishFaults } = setup();
+    publishFaults.publish = 1;
+    const payment = await pay('pay_a', 3000);
+    expect(payment.status).toBe('SUCCEEDED');
+    expect(published).toEqual([]);
+    expect(outbox.get('pay_a')?.detailType).toBe('PaymentSucceeded');
+    expect(await reconcile('pay_a')).toBe('published');
+    expect(published.map((event) => event.id)).toEqual([outbox.get('pay_a')?.id ?? published[0]!.id]);
+    expect(published).toHaveLength(1);
+  });
+
+  it('a pending payment is asked about until the bank decides, then takes its amount', async () => {
+    let clock = Date.parse('2026-12-01T10:00:00Z');
+    const bank = createBankSimulator({
+      apiKey: 'k',
+      decisions: memoryDecisions(),
+      pendingSeconds: 60,
+      now: () => new Date(clock),
+    });
+    const { pay, ledger, payments, published, reconcile } = setup(10000, bank);
+    expect((await pay('pay_a', 2400)).status).toBe('PENDING');
+    expect(await reconcile('pay_a')).toBe('still-pending');
+    clock += 61_000;
+    expect(await reconcile('pay_a')).toBe('accepted-later');
+    expect(payments.get('pay_a')?.status).toBe('SUCCEEDED');
+    expect(ledger.paidAmount).toBe(2400);
+    expect(published.map((event) => event.detailType)).toEqual(['PaymentSucceeded']);
+  });
+
+  it('a late acceptance that no longer fits the balance is voided at the bank, not recorded as paid', async () => {
+    let clock = Date.parse('2026-12-01T10:00:00Z');
+    const refunds: string[] = [];
+    const simulator = createBankSimulator({ apiKey: 'k', pendingSeconds: 60, now: () => new Date(clock) });
+    const bank: BankProvider = {
+      ...simulator,
+      refund: async (request) => {
+        refunds.push(request.paymentId);
+        return simulator.refund(request);
+      },
+    };
+    const { pay, ledger, payments, reconcile } = setup(3000, bank);
+    expect((await pay('pay_a', 2400)).status).toBe('PENDING');
+    expect((await pay('pay_b', 2000)).status).toBe('SUCCEEDED');
+    clock += 61_000;
+    expect(await reconcile('pay_a')).toBe('voided');
+    expect(payments.get('pay_a')).toMatchObject({ status: 'FAILED', failureCode: 'VOIDED' });
+    expect(refunds).toEqual(['pay_a']);
+    expect(ledger.paidAmount).toBe(2000);
   });
 });
