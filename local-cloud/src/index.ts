@@ -27,6 +27,8 @@ import { Supervisor } from './supervisor';
 import { SsmEmulator } from './ssm';
 import { SecretsManagerEmulator } from './secretsmanager';
 import { LambdaEmulator } from './lambda-api';
+import { setFunctionConcurrency } from './concurrency';
+import { startHttpGateway } from './http-gateway';
 
 export interface LocalCloudOptions {
   /** Start from empty tables and buckets. */
@@ -155,19 +157,34 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
     if (offline) {
       const withFunctions = services.filter((s) => s.offline);
+      for (const service of withFunctions)
+        for (const [fn, limit] of Object.entries(service.reservedConcurrency))
+          setFunctionConcurrency(fn, limit);
       await Promise.all(
-        withFunctions.map((s) =>
-          supervisor.watch(`serverless-offline ${s.key}`, () =>
+        withFunctions.map(async (s) => {
+          // The local API Gateway takes the service's httpPort; serverless-offline serves behind it.
+          const privateHttpPort = servesHttp(s) ? await freePort() : undefined;
+          if (privateHttpPort) {
+            const gateway = await startHttpGateway({
+              port: s.offline!.httpPort,
+              targetPort: privateHttpPort,
+              routes: s.routes,
+              log: (line) => log(`[${s.key}] ${line}`),
+            });
+            stoppers.push(() => gateway.close());
+          }
+          await supervisor.watch(`serverless-offline ${s.key}`, () =>
             startOffline(s.key, s.dir, edge.endpoint, {
-              ports: servedPorts(s),
+              ports: servedPorts(s, privateHttpPort),
+              httpPort: privateHttpPort,
               log: (line) => {
                 functionLogs.push(line);
                 if (functionLogs.length > 50_000) functionLogs.splice(0, 10_000);
                 log(line);
               },
             }),
-          ),
-        ),
+          );
+        }),
       );
     }
     const websites: string[] = [];
@@ -254,9 +271,9 @@ export function servesHttp(service: PackagedService): boolean {
   return Object.values(service.template.Resources).some((r) => r.Type.startsWith('AWS::ApiGateway'));
 }
 
-function servedPorts(service: PackagedService): number[] {
-  const { lambdaPort, httpPort } = service.offline!;
-  return servesHttp(service) ? [lambdaPort, httpPort] : [lambdaPort];
+function servedPorts(service: PackagedService, privateHttpPort: number | undefined): number[] {
+  const { lambdaPort } = service.offline!;
+  return privateHttpPort ? [lambdaPort, privateHttpPort] : [lambdaPort];
 }
 
 function offlinePorts(services: PackagedService[]): Record<string, number> {

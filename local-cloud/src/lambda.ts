@@ -2,6 +2,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { AwsError } from './protocol';
 import { STAGE } from './config';
 import { invokeAsync } from './lambda-async';
+import { runGated } from './concurrency';
 
 /** A function run in this process, for tests of the emulators themselves. */
 export type InProcessFunction = (event: unknown) => Promise<unknown>;
@@ -71,12 +72,16 @@ async function invokeSync(name: string, event: unknown): Promise<InvokeResult> {
     });
     clients.set(port, client);
   }
-  const out = await client.send(
-    new InvokeCommand({
-      FunctionName: name,
-      InvocationType: 'RequestResponse',
-      Payload: Buffer.from(JSON.stringify(event ?? {})),
-    }),
+  const lambda = client;
+  // One of the function's slots, so a burst queues here instead of starting a worker per call (concurrency.ts).
+  const out = await runGated(name, () =>
+    lambda.send(
+      new InvokeCommand({
+        FunctionName: name,
+        InvocationType: 'RequestResponse',
+        Payload: Buffer.from(JSON.stringify(event ?? {})),
+      }),
+    ),
   );
   const text = out.Payload ? Buffer.from(out.Payload).toString('utf8') : '';
   const payload = text ? safeJson(text) : undefined;

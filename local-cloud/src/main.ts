@@ -35,13 +35,13 @@ async function main(): Promise<void> {
     ['SMS sent (SNS outbox)', `${ENDPOINT}/_local/sms`],
     ['Events put on the bus (audit log)', `${ENDPOINT}/_local/events`],
     ['Function output', `${ENDPOINT}/_local/logs`],
+    ['Lambda Invoke (every function)', ENDPOINT],
     ['Fault switch', `POST ${ENDPOINT}/_local/faults`],
   ];
   for (const service of cloud.services) {
     if (!service.offline) continue;
     if (servesHttp(service))
       rows.push([`${service.key} HTTP API`, `http://localhost:${service.offline.httpPort}`]);
-    rows.push([`${service.key} Lambda invoke`, `http://localhost:${service.offline.lambdaPort}`]);
   }
   for (const url of cloud.websites) rows.push(['Billing web page', url]);
   const width = Math.max(...rows.map(([k]) => k.length));

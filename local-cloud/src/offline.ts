@@ -12,6 +12,7 @@ export interface OfflineProcess {
 }
 
 const OUTPUT_KEPT = 8 * 1024;
+const IDLE_WORKER_SECONDS = 600;
 
 /** Environment every function gets locally: the edge is the only AWS there is. */
 export function localAwsEnv(endpoint: string): Record<string, string> {
@@ -32,10 +33,20 @@ export function startOffline(
   service: string,
   dir: string,
   endpoint: string,
-  options: { ports: number[]; log?: (line: string) => void; timeoutMs?: number },
+  options: {
+    ports: number[];
+    /** Where its HTTP server listens instead of the service's httpPort (the local API Gateway takes that). */
+    httpPort?: number;
+    log?: (line: string) => void;
+    timeoutMs?: number;
+  },
 ): Promise<OfflineProcess> {
   const bin = path.join(REPO_ROOT, 'node_modules', '.bin', 'serverless');
-  const child = spawn(bin, ['offline', 'start', '--stage', STAGE], {
+  const args = ['offline', 'start', '--stage', STAGE];
+  if (options.httpPort) args.push('--httpPort', String(options.httpPort));
+  // Idle workers are kept 10 minutes (serverless-offline's default is 1), so a function stays warm between bursts.
+  args.push('--terminateIdleLambdaTime', String(IDLE_WORKER_SECONDS));
+  const child = spawn(bin, args, {
     cwd: dir,
     env: { ...process.env, ...localAwsEnv(endpoint), SLS_TELEMETRY_DISABLED: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],

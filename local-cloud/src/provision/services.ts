@@ -7,6 +7,7 @@ import YAML from 'yaml';
 import { REPO_ROOT, STAGE } from '../config';
 import type { CfnTemplate } from './template';
 import type { LocalWebsite } from '../website';
+import { routesOf, type HttpRoute } from '../http-gateway';
 
 const run = promisify(execFile);
 
@@ -35,6 +36,10 @@ export interface PackagedService extends ComposeService {
   website?: LocalWebsite;
   /** True when the packaged template was reused because no source changed. */
   reused: boolean;
+  /** Its HTTP routes and the functions behind them (the local API Gateway gates and answers for them). */
+  routes: HttpRoute[];
+  /** Function name → its `reservedConcurrency`, for the functions that set one. */
+  reservedConcurrency: Record<string, number>;
 }
 
 export function composeServices(root = REPO_ROOT): ComposeService[] {
@@ -78,7 +83,7 @@ export async function packageService(service: ComposeService, root = REPO_ROOT):
   const state = JSON.parse(fs.readFileSync(path.join(out, 'serverless-state.json'), 'utf8')) as {
     service: {
       service: string;
-      functions?: Record<string, unknown>;
+      functions?: Record<string, { name?: string; events?: unknown[]; reservedConcurrency?: number }>;
       custom?: {
         'serverless-offline'?: { httpPort?: number; lambdaPort?: number };
         localWebsite?: LocalWebsite;
@@ -100,6 +105,12 @@ export async function packageService(service: ComposeService, root = REPO_ROOT):
     ...(state.service.custom?.localSeed ? { seeds: state.service.custom.localSeed } : {}),
     ...(state.service.custom?.localWebsite ? { website: state.service.custom.localWebsite } : {}),
     ...(hasFunctions ? { offline: { httpPort: ports!.httpPort!, lambdaPort: ports!.lambdaPort! } } : {}),
+    routes: routesOf(state.service.functions ?? {}),
+    reservedConcurrency: Object.fromEntries(
+      Object.values(state.service.functions ?? {})
+        .filter((f) => f.name && typeof f.reservedConcurrency === 'number' && f.reservedConcurrency > 0)
+        .map((f) => [f.name!, f.reservedConcurrency!]),
+    ),
     stack: `${name}-${STAGE}`,
     template: JSON.parse(fs.readFileSync(templateFile, 'utf8')) as CfnTemplate,
     reused,
