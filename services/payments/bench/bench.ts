@@ -9,7 +9,7 @@ import type { BenchRow } from '@payflow/local-cloud/bench/stats';
 
 const API = process.env.PAYMENTS_API_URL ?? 'http://localhost:3200';
 const WARMUP = 10;
-const SAMPLES = 200;
+const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 200);
 
 function percentile(sorted: number[], p: number): number {
   const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);

@@ -34,6 +34,24 @@ function decisionsTable(tableName: string): BankDecisions {
         ? ({ outcome: Item.outcome, amount: Item.amount, decidedAt: Item.decidedAt } as StoredDecision)
         : undefined;
     },
+    async putFirst(paymentId, decision) {
+      try {
+        await documents.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { paymentId, ...decision },
+            ConditionExpression: 'attribute_not_exists(paymentId)',
+          }),
+        );
+        return decision;
+      } catch (error) {
+        if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+        const { Item } = await documents.send(
+          new GetCommand({ TableName: tableName, Key: { paymentId }, ConsistentRead: true }),
+        );
+        return { outcome: Item?.outcome, amount: Item?.amount, decidedAt: Item?.decidedAt } as StoredDecision;
+      }
+    },
     async put(paymentId, decision) {
       await documents.send(new PutCommand({ TableName: tableName, Item: { paymentId, ...decision } }));
     },

@@ -38,6 +38,11 @@ export function memoryDecisions(): BankDecisions {
   const decided = new Map<string, Awaited<ReturnType<BankDecisions['get']>>>();
   return {
     get: async (paymentId) => decided.get(paymentId),
+    putFirst: async (paymentId, decision) => {
+      const first = decided.get(paymentId) ?? decision;
+      decided.set(paymentId, first);
+      return first;
+    },
     put: async (paymentId, decision) => {
       decided.set(paymentId, decision);
     },
@@ -63,11 +68,12 @@ export function createBankSimulator({
     amount: Money,
     decide: () => BankOutcome,
   ): Promise<BankOutcome> {
-    const known = await decisions.get(paymentId);
-    if (known) return known.outcome;
-    const outcome = decide();
-    await decisions.put(paymentId, { outcome, amount, decidedAt: now().toISOString() });
-    return outcome;
+    const first = await decisions.putFirst(paymentId, {
+      outcome: decide(),
+      amount,
+      decidedAt: now().toISOString(),
+    });
+    return first.outcome;
   }
 
   return {

@@ -52,6 +52,9 @@ export interface BankProvider {
 /** Where the simulated bank keeps what it decided per idempotency key (a real bank keeps its own). */
 export interface BankDecisions {
   get(paymentId: string): Promise<StoredDecision | undefined>;
+  /** Keeps the first decision for a payment id: returns it, whether it is this one or an earlier one. */
+  putFirst(paymentId: string, decision: StoredDecision): Promise<StoredDecision>;
+  /** Replaces a decision (a pending charge decided later). */
   put(paymentId: string, decision: StoredDecision): Promise<void>;
 }
 

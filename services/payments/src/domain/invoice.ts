@@ -110,6 +110,7 @@ export type LedgerChange =
 
 /** The invoice's payment rules: the ledger holds a payment's amount until the bank answers. */
 export const invoiceRules = (invoiceId: string): PaymentRules<InvoiceAccount, LedgerChange> => ({
+  subjectKey: `invoice#${invoiceId}`,
   notFound: () => invoiceNotFound(invoiceId),
   refusal: (account, amount) => refusalToPay(account, amount),
   subject: (account) => ({ kind: 'invoice', invoiceId: account.invoiceId, customerId: account.customerId }),
@@ -128,3 +129,12 @@ export const invoiceRules = (invoiceId: string): PaymentRules<InvoiceAccount, Le
   }),
   unchanged: { kind: 'none' },
 });
+
+/** The invoice as a payment left it: what was read before, with the amount taken if the bank took it. */
+export function invoiceAfterPayment(
+  before: InvoiceAccount,
+  payment: { status: string; amount: Money },
+): InvoiceAccount {
+  const held = payment.status === 'SUCCEEDED' || payment.status === 'PROCESSING';
+  return held ? { ...before, ...ledgerAfterHold(before, payment.amount.amount) } : before;
+}

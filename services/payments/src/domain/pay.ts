@@ -3,7 +3,6 @@ import type { BankOutcome, BankProvider } from './bank';
 import {
   outcomeEvent,
   settledPayment,
-  subjectKey,
   type BankAnswer,
   type OutboxEvent,
   type Payment,
@@ -20,6 +19,8 @@ export type HoldResult = 'held' | 'lost-race' | 'payment-exists';
  * `Change` is what the adapter writes, conditionally, in the same transaction as the payment.
  */
 export interface PaymentRules<State, Change> {
+  /** The target's key among payments' subjects ('invoice#<id>', 'session#<id>'), known before it is read. */
+  subjectKey: string;
   notFound(): DomainError;
   refusal(state: State, amount: Money, now: Date): DomainError | undefined;
   subject(state: State): PaymentSubject;
@@ -82,6 +83,12 @@ export interface PaymentRequest {
   notification: NotificationChoice;
 }
 
+/** A payment's outcome, and the target as it was read before the payment (undefined when a retry resumed it). */
+export interface PaymentOutcome<State> {
+  payment: Payment;
+  before?: State;
+}
+
 const wait = (milliseconds: number) => new Promise<void>((resolve) => setTimeout(resolve, milliseconds));
 
 /**
@@ -95,21 +102,24 @@ export async function processPayment<State, Change>(
   rules: PaymentRules<State, Change>,
   request: PaymentRequest,
   deps: PaymentDependencies,
-): Promise<Payment> {
+): Promise<PaymentOutcome<State>> {
   const { now = () => new Date(), sleep = wait, random = Math.random, maxAttempts = 12 } = deps;
   const card = maskCard(request.card.number);
   for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
-    const state = await target.read();
+    // The target and a pending payment to complete are read together: one round trip, not two.
+    const [state, pending] = await Promise.all([
+      target.read(),
+      deps.payments.findPending(rules.subjectKey, request.amount, card.last4),
+    ]);
     if (state === undefined) throw rules.notFound();
     const refusal = rules.refusal(state, request.amount, now());
     if (refusal) {
       // A retry of a request whose payment was already made (the target is now paid) answers with that payment.
       const started = await deps.payments.get(request.paymentId);
-      if (started) return resume(target, rules, started, request.card, deps);
+      if (started) return { payment: await resume(target, rules, started, request.card, deps) };
       throw refusal;
     }
     const subject = rules.subject(state);
-    const pending = await deps.payments.findPending(subjectKey(subject), request.amount, card.last4);
     const timestamp = now().toISOString();
     const payment: Payment = {
       paymentId: request.paymentId,
@@ -124,10 +134,15 @@ export async function processPayment<State, Change>(
       updatedAt: timestamp,
     };
     const result = await target.hold(rules.held(state, payment), payment, pending);
-    if (result === 'held') return chargeAndSettle(target, rules, payment, request.card, pending, deps);
+    if (result === 'held') {
+      return {
+        payment: await chargeAndSettle(target, rules, payment, request.card, pending, deps),
+        before: state,
+      };
+    }
     if (result === 'payment-exists') {
       const existing = await deps.payments.get(request.paymentId);
-      if (existing) return resume(target, rules, existing, request.card, deps);
+      if (existing) return { payment: await resume(target, rules, existing, request.card, deps) };
     }
     // Full jitter, so payers racing for one invoice spread out instead of colliding again.
     await sleep(Math.floor(random() * Math.min(400, 10 * 2 ** attempt)));

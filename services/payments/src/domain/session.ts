@@ -230,6 +230,7 @@ export type SessionChange =
 
 /** The session's payment rules: the session itself is the lock (one payment at a time, one outcome). */
 export const sessionRules = (sessionId: string): PaymentRules<PaymentSession, SessionChange> => ({
+  subjectKey: `session#${sessionId}`,
   notFound: () => sessionNotFound(sessionId),
   refusal: (session, amount, now) => refusalToPaySession(session, amount, now),
   subject: (session) => ({

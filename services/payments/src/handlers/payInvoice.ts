@@ -10,7 +10,7 @@ import {
 } from '@payflow/shared';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
-import { invoiceView } from '../domain/invoice';
+import { invoiceAfterPayment, invoiceView } from '../domain/invoice';
 import { processPayment } from '../domain/pay';
 import {
   payInvoiceBodySchema,
@@ -34,7 +34,7 @@ async function payInvoice({
 }: IdempotentRequest<PayInvoiceInput>): Promise<HttpResult> {
   const { readInvoice, payments, invoiceTarget } = services();
   const { target, rules } = invoiceTarget(input.invoiceId);
-  const settled = await processPayment(
+  const { payment: settled, before } = await processPayment(
     target,
     rules,
     {
@@ -55,7 +55,8 @@ async function payInvoice({
     amount: payment.amount,
     card: payment.card,
   });
-  const account = await readInvoice(input.invoiceId);
+  // The invoice as this payment left it; read again only when a retry resumed an earlier attempt.
+  const account = before ? invoiceAfterPayment(before, payment) : await readInvoice(input.invoiceId);
   return {
     statusCode: paymentHttpStatus(payment.status),
     headers: { location: `/payments/${payment.paymentId}` },

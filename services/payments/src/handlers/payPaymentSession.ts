@@ -43,7 +43,7 @@ async function paySession({
     ]);
   }
   const { target, rules } = sessionTarget(input.sessionId);
-  const settled = await processPayment(
+  const { payment: settled } = await processPayment(
     target,
     rules,
     {

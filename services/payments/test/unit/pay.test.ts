@@ -98,8 +98,15 @@ function setup(billed = 10000, bank: BankProvider = createBankSimulator({ apiKey
     sleep: async () => undefined,
   };
   const rules = invoiceRules('INV-1');
-  const pay = (paymentId: string, amount: number) =>
-    processPayment(invoice.target, rules, { paymentId, amount: eur(amount), card, notification }, deps);
+  const pay = async (paymentId: string, amount: number) =>
+    (
+      await processPayment(
+        invoice.target,
+        rules,
+        { paymentId, amount: eur(amount), card, notification },
+        deps,
+      )
+    ).payment;
   const reconcile = (paymentId: string) =>
     reconcilePayment(
       {
