@@ -11,9 +11,14 @@ import {
 } from '../protocol';
 import { ACCOUNT_ID, REGION, arn } from '../config';
 import { compilePattern, flattenEvent, matchesCompiled, parsePattern, type CompiledPattern } from './pattern';
-import { renderTargetInput, type EventBridgeEvent } from './transform';
+import {
+  PREDEFINED_VARIABLES,
+  renderTargetInput,
+  templatePlaceholders,
+  type EventBridgeEvent,
+} from './transform';
 import { TargetSender, targetKind, type LogRecord, type QueueSender, type Target } from './targets';
-import { DeliveryQueue, DEFAULT_RETRY, type RetryPolicy } from './delivery';
+import { DeliveryQueue, defaultRetryTiming, type FailedDelivery, type RetryTiming } from './delivery';
 import { asyncInvocationsIdle } from '../lambda-async';
 import { parseSchedule, Scheduler } from './schedule';
 
@@ -43,7 +48,8 @@ interface Rule {
 export interface EventBridgeOptions {
   /** The edge endpoint SQS, SNS and Step Functions targets are called through. */
   endpoint: string;
-  retry?: RetryPolicy;
+  /** Back-off between retries of a failed delivery (default: PAYFLOW_EVENTS_RETRY_DELAY_MS or 1 s, doubling). */
+  retry?: RetryTiming;
   /** Delivers SQS targets straight into the in-process SQS emulator (otherwise through the SDK). */
   sendToQueue?: QueueSender;
   /** Multiplies rate() intervals (tests); default PAYFLOW_SCHEDULE_TIME_SCALE or 1. */
@@ -53,6 +59,9 @@ export interface EventBridgeOptions {
 type Handler = (input: Record<string, unknown>) => unknown;
 
 const MAX_ENTRIES = 10;
+/** Targets per rule (an EventBridge quota AWS does not raise). */
+const MAX_TARGETS_PER_RULE = 5;
+const TARGET_ID = /^[.\-_A-Za-z0-9]+$/;
 const MAX_REQUEST_BYTES = 256 * 1024;
 
 export class EventBridgeEmulator implements Emulator {
@@ -85,10 +94,15 @@ export class EventBridgeEmulator implements Emulator {
     this.sender = new TargetSender({
       endpoint: options.endpoint,
       logs: this.logs,
-      forwardToBus: (busName, event) => this.route(event, busName),
+      forwardToBus: (busName, event) => {
+        if (!this.buses.has(busName)) {
+          throw new AwsError('ResourceNotFoundException', `Event bus ${busName} does not exist.`);
+        }
+        this.route(event, busName);
+      },
       sendToQueue: options.sendToQueue,
     });
-    this.deliveries = new DeliveryQueue(this.sender, options.retry ?? DEFAULT_RETRY);
+    this.deliveries = new DeliveryQueue(this.sender, options.retry ?? defaultRetryTiming());
     this.scheduler = new Scheduler(
       (ruleArn, at) => this.fireSchedule(ruleArn, at),
       options.scheduleTimeScale,
@@ -122,15 +136,15 @@ export class EventBridgeEmulator implements Emulator {
     await asyncInvocationsIdle();
   }
 
-  /** Deliveries that failed after every retry. */
-  get failedDeliveries(): ReadonlyArray<{ ruleArn: string; targetId: string; error: string }> {
+  /** Deliveries that failed for good: after every retry, or at once for a failure EventBridge does not retry. */
+  get failedDeliveries(): ReadonlyArray<FailedDelivery> {
     return this.deliveries.failures;
   }
 
   async close(): Promise<void> {
     this.scheduler.close();
-    // Not Lambda's async retries: they may wait minutes, and stop must not.
-    await this.deliveries.idle();
+    // Not Lambda's async retries, nor this emulator's waiting ones: they may wait hours, and stop must not.
+    await this.deliveries.close();
     this.sender.close();
   }
 
@@ -301,13 +315,24 @@ export class EventBridgeEmulator implements Emulator {
       resources: [rule.arn],
       detail: {},
     };
-    const ingestionTime = new Date().toISOString();
+    this.deliverToTargets(rule, event, new Date().toISOString());
+  }
+
+  /** One delivery per target, with its input rendered; an input transformer's non-JSON output is dropped. */
+  private deliverToTargets(rule: Rule, event: EventBridgeEvent, ingestionTime: string): void {
     for (const target of rule.targets.values()) {
       const body = renderTargetInput(target, event, {
         ruleArn: rule.arn,
         ruleName: rule.name,
         ingestionTime,
       });
+      if (body === undefined) {
+        console.error(
+          `[local-cloud] events: the input transformer of target ${target.Id} of rule ${rule.arn} made text ` +
+            `that is not valid JSON for event ${event.id}; as on AWS, nothing is delivered`,
+        );
+        continue;
+      }
       this.deliveries.enqueue({ target, body, event }, rule.arn);
     }
   }
@@ -331,6 +356,27 @@ export class EventBridgeEmulator implements Emulator {
           'Member must have length less than or equal to 100 and greater than or equal to 1',
       );
     }
+    // What AWS refuses as a whole request: malformed ids and retry policies, then conflicting inputs and
+    // template placeholders without a path, then more than five targets on the rule.
+    const constraintErrors = (targets as Target[]).flatMap((target, index) =>
+      targetConstraintErrors(target, index),
+    );
+    if (constraintErrors.length > 0) {
+      throw validation(
+        `${constraintErrors.length} validation error${constraintErrors.length > 1 ? 's' : ''} detected: ${constraintErrors.join('; ')}`,
+      );
+    }
+    for (const target of targets as Target[]) {
+      const problem = inputProblem(target);
+      if (problem) throw validation(problem);
+    }
+    const ids = new Set([...rule.targets.keys(), ...(targets as Target[]).map((target) => target.Id)]);
+    if (ids.size > MAX_TARGETS_PER_RULE) {
+      throw new AwsError(
+        'LimitExceededException',
+        'The requested resource exceeds the maximum number allowed.',
+      );
+    }
     const failed: Array<{ TargetId: string; ErrorCode: string; ErrorMessage: string }> = [];
     for (const target of targets as Target[]) {
       const problem = targetProblem(target);
@@ -340,6 +386,9 @@ export class EventBridgeEmulator implements Emulator {
           ErrorCode: 'ValidationException',
           ErrorMessage: problem,
         });
+        console.error(
+          `[local-cloud] events: PutTargets on rule ${rule.arn} refused target ${String(target?.Id)}: ${problem}`,
+        );
       } else {
         rule.targets.set(target.Id, target);
       }
@@ -383,9 +432,6 @@ export class EventBridgeEmulator implements Emulator {
     const problem = entryProblem(entry);
     if (problem) return problem;
     const name = busName(optionalString(entry, 'EventBusName'));
-    if (!this.buses.has(name)) {
-      return { ErrorCode: 'ResourceNotFoundException', ErrorMessage: `Event bus ${name} does not exist.` };
-    }
     const event: EventBridgeEvent = {
       version: '0',
       id: crypto.randomUUID(),
@@ -405,8 +451,9 @@ export class EventBridgeEmulator implements Emulator {
   private route(event: EventBridgeEvent, name: string): void {
     const bus = this.buses.get(name);
     if (!bus) {
+      // AWS accepts an entry for a bus that does not exist (it has an EventId) and drops the event.
       console.error(
-        `[local-cloud] events: event ${event.id} sent to event bus ${name}, which does not exist`,
+        `[local-cloud] events: event ${event.id} put on event bus ${name}, which does not exist: dropped`,
       );
       return;
     }
@@ -414,14 +461,7 @@ export class EventBridgeEmulator implements Emulator {
     const ingestionTime = new Date().toISOString();
     for (const rule of bus.rules.values()) {
       if (rule.state === 'DISABLED' || !rule.compiled || !matchesCompiled(rule.compiled, flat)) continue;
-      for (const target of rule.targets.values()) {
-        const body = renderTargetInput(target, event, {
-          ruleArn: rule.arn,
-          ruleName: rule.name,
-          ingestionTime,
-        });
-        this.deliveries.enqueue({ target, body, event }, rule.arn);
-      }
+      this.deliverToTargets(rule, event, ingestionTime);
     }
   }
 
@@ -461,13 +501,65 @@ function entryProblem(entry: Record<string, unknown>): Record<string, string> | 
   return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
 }
 
+/** AWS's member constraints on one target (the "N validation errors detected" list). */
+function targetConstraintErrors(target: Target, index: number): string[] {
+  if (!isRecord(target) || typeof target.Id !== 'string') return [];
+  const at = `targets.${index + 1}.member`;
+  const errors: string[] = [];
+  if (target.Id.length > 0 && !TARGET_ID.test(target.Id)) {
+    errors.push(
+      `Value '${target.Id}' at '${at}.id' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+`,
+    );
+  }
+  if (target.Id.length > 64) {
+    errors.push(
+      `Value '${target.Id}' at '${at}.id' failed to satisfy constraint: Member must have length less than or equal to 64`,
+    );
+  }
+  const policy = target.RetryPolicy;
+  if (isRecord(policy)) {
+    const bounds: Array<[string, unknown, number, number]> = [
+      ['maximumRetryAttempts', policy.MaximumRetryAttempts, 0, 185],
+      ['maximumEventAgeInSeconds', policy.MaximumEventAgeInSeconds, 60, 86_400],
+    ];
+    for (const [name, value, min, max] of bounds) {
+      if (typeof value !== 'number') continue;
+      if (value < min) {
+        errors.push(
+          `Value '${value}' at '${at}.retryPolicy.${name}' failed to satisfy constraint: Member must have value greater than or equal to ${min}`,
+        );
+      } else if (value > max) {
+        errors.push(
+          `Value '${value}' at '${at}.retryPolicy.${name}' failed to satisfy constraint: Member must have value less than or equal to ${max}`,
+        );
+      }
+    }
+  }
+  return errors;
+}
+
+/** Input, InputPath and InputTransformer together, or a template placeholder with no path: refused outright. */
+function inputProblem(target: Target): string | undefined {
+  if (!isRecord(target)) return undefined;
+  const inputs = ['Input', 'InputPath', 'InputTransformer'].filter((key) => target[key] !== undefined);
+  if (inputs.length > 1) {
+    return `Only one of Input, InputPath, or InputTransformer must be provided for target ${target.Id}.`;
+  }
+  const transformer = target.InputTransformer;
+  if (transformer && typeof transformer.InputTemplate === 'string') {
+    const paths = transformer.InputPathsMap ?? {};
+    for (const placeholder of templatePlaceholders(transformer.InputTemplate)) {
+      if (!(placeholder in paths) && !PREDEFINED_VARIABLES.includes(placeholder)) {
+        return `InputTemplate for target ${target.Id} contains invalid placeholder ${placeholder}.`;
+      }
+    }
+  }
+  return undefined;
+}
+
 function targetProblem(target: Target): string | undefined {
   if (!isRecord(target) || typeof target.Id !== 'string' || !target.Id) return 'Target Id is required.';
   if (typeof target.Arn !== 'string' || !target.Arn) return `Target ${target.Id}: Arn is required.`;
-  const inputs = ['Input', 'InputPath', 'InputTransformer'].filter((key) => target[key] !== undefined);
-  if (inputs.length > 1) {
-    return `Target ${target.Id}: only one of Input, InputPath or InputTransformer may be given, got ${inputs.join(', ')}.`;
-  }
   if (target.Input !== undefined) {
     try {
       JSON.parse(target.Input);

@@ -11,6 +11,8 @@ export interface Target extends TargetInput {
   Arn: string;
   RoleArn?: string;
   SqsParameters?: { MessageGroupId?: string };
+  RetryPolicy?: { MaximumRetryAttempts?: number; MaximumEventAgeInSeconds?: number };
+  DeadLetterConfig?: { Arn?: string };
   [other: string]: unknown;
 }
 
@@ -100,6 +102,28 @@ export class TargetSender {
       default:
         throw new Error(`Target ARN ${target.Arn} is not a kind the local cloud delivers to`);
     }
+  }
+
+  /** Sends a failed event to a target's dead-letter queue with the given String message attributes. */
+  async sendToDeadLetterQueue(
+    queueArn: string,
+    body: string,
+    attributes: Record<string, string>,
+  ): Promise<void> {
+    const queueName = queueArn.split(':').pop() ?? '';
+    await this.queue().send(
+      new SendMessageCommand({
+        QueueUrl: `${this.options.endpoint}/${ACCOUNT_ID}/${queueName}`,
+        MessageBody: body,
+        MessageAttributes: Object.fromEntries(
+          Object.entries(attributes).map(([name, value]) => [
+            name,
+            // SQS refuses an empty attribute value.
+            { DataType: 'String', StringValue: value === '' ? ' ' : value },
+          ]),
+        ),
+      }),
+    );
   }
 
   close(): void {

@@ -76,7 +76,7 @@ describe('Scheduler', () => {
   it('fires a cron rule at its wall-clock minute, and not before', () => {
     jest.useFakeTimers({ now: new Date('2026-12-01T09:59:58Z') });
     const fired: string[] = [];
-    const scheduler = new Scheduler((arn, at) => fired.push(`${arn} ${at.toISOString()}`));
+    const scheduler = new Scheduler((arn, at) => fired.push(`${arn} ${at.toISOString()}`), 1);
     scheduler.schedule('rule-arn', 'cron(0 10 * * ? *)');
     jest.advanceTimersByTime(1999);
     expect(fired).toEqual([]);
@@ -90,7 +90,7 @@ describe('Scheduler', () => {
   it('fires rate(30 days) after 30 days, not at once (longer than one Node timer)', () => {
     jest.useFakeTimers({ now: new Date('2026-12-01T00:00:00Z') });
     const fired: string[] = [];
-    const scheduler = new Scheduler((_, at) => fired.push(at.toISOString()));
+    const scheduler = new Scheduler((_, at) => fired.push(at.toISOString()), 1); // 1: whatever PAYFLOW_SCHEDULE_TIME_SCALE says
     scheduler.schedule('rule-arn', 'rate(30 days)');
     jest.advanceTimersByTime(30 * 86_400_000 - 1);
     expect(fired).toEqual([]);
@@ -102,7 +102,7 @@ describe('Scheduler', () => {
   it('stops firing once unscheduled', () => {
     jest.useFakeTimers({ now: new Date('2026-12-01T00:00:00Z') });
     const fired: string[] = [];
-    const scheduler = new Scheduler((_, at) => fired.push(at.toISOString()));
+    const scheduler = new Scheduler((_, at) => fired.push(at.toISOString()), 1); // 1: whatever PAYFLOW_SCHEDULE_TIME_SCALE says
     scheduler.schedule('rule-arn', 'rate(1 minute)');
     jest.advanceTimersByTime(60_000);
     scheduler.unschedule('rule-arn');
