@@ -45,12 +45,13 @@ export const missingParameter = (name: string): AwsError =>
   sqsError('MissingParameter', `The request must contain the parameter ${name}.`);
 
 /**
- * The JSON protocol's `__type` where it differs from the code query clients see (the SDK reads the latter from
- * `x-amzn-query-error`; botocore shows the former as QueryErrorCode).
+ * The JSON protocol's `__type` where it is not `com.amazonaws.sqs#<code>`: errors the SQS model does not declare
+ * come from the service framework's namespace. Clients read the query code from `x-amzn-query-error` instead
+ * (botocore shows `__type` as QueryErrorCode).
  */
 const JSON_TYPES: Record<string, string> = {
-  InvalidParameterValue: 'InvalidParameterValueException',
-  MissingParameter: 'MissingRequiredParameterException',
+  InvalidParameterValue: 'com.amazon.coral.service#InvalidParameterValueException',
+  MissingParameter: 'com.amazon.coral.service#MissingRequiredParameterException',
 };
 
 /** JSON 1.0 error body as SQS sends it: a namespaced `__type` plus the query-compatible header. */
@@ -67,7 +68,7 @@ export function sqsErrorResponse(error: AwsError): AwsResponse {
       'x-amzn-query-error': queryHeader,
     },
     body: JSON.stringify({
-      __type: `com.amazonaws.sqs#${JSON_TYPES[error.code] ?? error.code}`,
+      __type: JSON_TYPES[error.code] ?? `com.amazonaws.sqs#${error.code}`,
       message: error.message,
     }),
   };

@@ -129,7 +129,7 @@ describe('JSON protocol errors', () => {
     const url = await createQueue();
     const answer = await rawJson('ReceiveMessage', { QueueUrl: url, MaxNumberOfMessages: 11 });
     expect(answer.status).toBe(400);
-    expect(answer.body.__type).toBe('com.amazonaws.sqs#InvalidParameterValueException');
+    expect(answer.body.__type).toBe('com.amazon.coral.service#InvalidParameterValueException');
     expect(answer.headers.get('x-amzn-query-error')).toBe('InvalidParameterValue;Sender');
     expect(answer.body.message).toBe(
       'Value 11 for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided.',
@@ -139,7 +139,7 @@ describe('JSON protocol errors', () => {
   it('names MissingParameter MissingRequiredParameterException in __type', async () => {
     const url = await createQueue();
     const answer = await rawJson('SendMessage', { QueueUrl: url, MessageBody: '' });
-    expect(answer.body.__type).toBe('com.amazonaws.sqs#MissingRequiredParameterException');
+    expect(answer.body.__type).toBe('com.amazon.coral.service#MissingRequiredParameterException');
     expect(answer.headers.get('x-amzn-query-error')).toBe('MissingParameter;Sender');
     await expect(send(url, '')).rejects.toMatchObject({
       name: 'MissingParameter',
