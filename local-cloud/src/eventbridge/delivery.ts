@@ -37,11 +37,26 @@ export interface FailedDelivery {
   sentToDeadLetterQueue: boolean;
 }
 
+/** What became of one event at one target (read by the local console; the newest 5000 are kept). */
+export interface DeliveryOutcome {
+  eventId: string;
+  ruleArn: string;
+  targetId: string;
+  targetArn: string;
+  status: 'pending' | 'delivered' | 'retrying' | 'failed';
+  attempts: number;
+  error?: string;
+  errorCode?: string;
+  deadLetterQueueArn?: string;
+  at: string;
+}
+
 export class DeliveryQueue {
   private readonly pending = new Set<Promise<void>>();
   private readonly waits = new Set<() => void>();
   private closed = false;
   readonly failures: FailedDelivery[] = [];
+  readonly outcomes: DeliveryOutcome[] = [];
 
   constructor(
     private readonly sender: TargetSender,
@@ -71,10 +86,13 @@ export class DeliveryQueue {
     const policy = delivery.target.RetryPolicy ?? {};
     const maxRetries = policy.MaximumRetryAttempts ?? DEFAULT_MAXIMUM_RETRY_ATTEMPTS;
     const maxAgeMs = (policy.MaximumEventAgeInSeconds ?? DEFAULT_MAXIMUM_EVENT_AGE_SECONDS) * 1000;
+    const outcome = this.recordOutcome(delivery, ruleArn);
     for (let retries = 0; ; retries++) {
       let error: unknown;
       try {
+        outcome.attempts = retries + 1;
         await this.sender.send(delivery);
+        Object.assign(outcome, { status: 'delivered', at: new Date().toISOString() });
         return;
       } catch (caught) {
         error = caught;
@@ -86,8 +104,15 @@ export class DeliveryQueue {
         if (retries >= maxRetries) exhausted = 'MaximumRetryAttempts';
         else if (Date.now() + delay - ingestedAt > maxAgeMs) exhausted = 'MaximumEventAgeInSeconds';
       }
+      Object.assign(outcome, {
+        status: 'retrying',
+        error: error instanceof Error ? error.message : String(error),
+        errorCode: kind.code,
+      });
       if (!kind.retriable || exhausted || this.closed) {
-        await this.fail(delivery, ruleArn, error, kind, retries, exhausted);
+        const sent = await this.fail(delivery, ruleArn, error, kind, retries, exhausted);
+        Object.assign(outcome, { status: 'failed', at: new Date().toISOString() });
+        if (sent) outcome.deadLetterQueueArn = delivery.target.DeadLetterConfig?.Arn;
         return;
       }
       await this.sleep(delay);
@@ -101,7 +126,7 @@ export class DeliveryQueue {
     kind: FailureKind,
     retries: number,
     exhausted: string | undefined,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const message = error instanceof Error ? error.message : String(error);
     const { target, event } = delivery;
     const deadLetterArn = target.DeadLetterConfig?.Arn;
@@ -137,6 +162,22 @@ export class DeliveryQueue {
         `(${target.Arn}) failed after ${retries + 1} attempt${retries === 0 ? '' : 's'} (${kind.code}): ${message}` +
         (sentToDeadLetterQueue ? `; sent to ${deadLetterArn}` : '; event dropped'),
     );
+    return sentToDeadLetterQueue;
+  }
+
+  private recordOutcome(delivery: Delivery, ruleArn: string): DeliveryOutcome {
+    const outcome: DeliveryOutcome = {
+      eventId: delivery.event.id,
+      ruleArn,
+      targetId: delivery.target.Id,
+      targetArn: delivery.target.Arn,
+      status: 'pending',
+      attempts: 0,
+      at: new Date().toISOString(),
+    };
+    this.outcomes.push(outcome);
+    if (this.outcomes.length > 5000) this.outcomes.splice(0, 1000);
+    return outcome;
   }
 
   private sleep(ms: number): Promise<void> {

@@ -18,7 +18,13 @@ import {
   type EventBridgeEvent,
 } from './transform';
 import { TargetSender, targetKind, type LogRecord, type QueueSender, type Target } from './targets';
-import { DeliveryQueue, defaultRetryTiming, type FailedDelivery, type RetryTiming } from './delivery';
+import {
+  DeliveryQueue,
+  defaultRetryTiming,
+  type DeliveryOutcome,
+  type FailedDelivery,
+  type RetryTiming,
+} from './delivery';
 import { asyncInvocationsIdle } from '../lambda-async';
 import { parseSchedule, Scheduler } from './schedule';
 
@@ -139,6 +145,11 @@ export class EventBridgeEmulator implements Emulator {
   /** Deliveries that failed for good: after every retry, or at once for a failure EventBridge does not retry. */
   get failedDeliveries(): ReadonlyArray<FailedDelivery> {
     return this.deliveries.failures;
+  }
+
+  /** Every delivery to a target, newest last, with what became of it (the local console reads it). */
+  get deliveryOutcomes(): ReadonlyArray<DeliveryOutcome> {
+    return this.deliveries.outcomes;
   }
 
   async close(): Promise<void> {

@@ -234,6 +234,12 @@ export class Queue {
     return out;
   }
 
+  /** Copies of up to `max` held messages, oldest first, without receiving them (the local console's peek). */
+  peek(max = Number.POSITIVE_INFINITY, now = Date.now()): Message[] {
+    this.expire(now);
+    return [...this.messages.values()].slice(0, max).map((message) => ({ ...message }));
+  }
+
   counts(now = Date.now()): { visible: number; notVisible: number; delayed: number } {
     this.expire(now);
     let visible = 0;
