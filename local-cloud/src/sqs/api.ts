@@ -220,7 +220,7 @@ export class SqsApi {
       }
     }
     return batch(entries, 'SendMessageBatchRequestEntry', (entry) =>
-      sendResult(queue.send(sendInput(entry, queue, context))),
+      sendResult(queue.send(sendInput(entry, queue, context, true))),
     );
   }
 
@@ -340,13 +340,14 @@ function wireAttribute(value: MessageAttributeValue): Output {
     : { StringValue: value.StringValue, DataType: value.DataType };
 }
 
-function sendInput(i: Input, queue: Queue, context: RequestContext): SendInput {
+function sendInput(i: Input, queue: Queue, context: RequestContext, inBatch = false): SendInput {
   const messageAttributes = parseMessageAttributes(i.MessageAttributes, 'user');
   const system = parseMessageAttributes(i.MessageSystemAttributes, 'system');
   const body = checkedBody(
     i.MessageBody,
     queue.settings.MaximumMessageSize,
     attributeBytes(messageAttributes),
+    inBatch,
   );
   let delaySeconds: number | undefined;
   if (i.DelaySeconds !== undefined) {

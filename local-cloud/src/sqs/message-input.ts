@@ -8,14 +8,20 @@ const INVALID_CHARACTERS =
   'Invalid characters found. Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF';
 
 /** A body with any character outside XML's range (control characters, U+FFFE, U+FFFF) is refused, as AWS does. */
-export function checkedBody(body: unknown, maxBytes: number, attributeBytes: number): string {
+export function checkedBody(
+  body: unknown,
+  maxBytes: number,
+  attributeBytes: number,
+  inBatch = false,
+): string {
   if (body === undefined || body === null || body === '') throw missingParameter('MessageBody');
   if (typeof body !== 'string') throw invalidParameter('MessageBody must be a string.');
   if (!VALID_TEXT.test(body)) throw sqsError('InvalidMessageContents', INVALID_CHARACTERS);
   const size = Buffer.byteLength(body, 'utf8') + attributeBytes;
   if (size > maxBytes) {
+    // AWS words it differently for a batch entry.
     throw invalidParameter(
-      `One or more parameters are invalid. Reason: Message must be shorter than ${maxBytes} bytes.`,
+      `One or more parameters ${inBatch ? 'cannot be validated' : 'are invalid'}. Reason: Message must be shorter than ${maxBytes} bytes.`,
     );
   }
   return body;

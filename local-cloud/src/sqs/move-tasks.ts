@@ -63,7 +63,7 @@ export class MoveTasks {
       startedTimestamp: Date.now(),
     };
     this.tasks.unshift(task);
-    this.schedule(task, source);
+    this.schedule(task, source, true);
     return task;
   }
 
@@ -108,11 +108,11 @@ export class MoveTasks {
     this.timers.clear();
   }
 
-  /** With MaxNumberOfMessagesPerSecond, one message every 1/rate s; otherwise batches of 100 at once. */
-  private schedule(task: MoveTask, source: Queue): void {
+  /** With MaxNumberOfMessagesPerSecond, one message at once and then one every 1/rate s; otherwise 100 at a time. */
+  private schedule(task: MoveTask, source: Queue, first = false): void {
     const rate = task.maxNumberOfMessagesPerSecond;
     const perTick = rate ? 1 : 100;
-    const delay = rate ? 1000 / rate : 0;
+    const delay = rate && !first ? 1000 / rate : 0;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       if (task.status !== 'RUNNING') return;

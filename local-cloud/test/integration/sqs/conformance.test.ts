@@ -122,6 +122,28 @@ describe('sizes', () => {
     });
     expect(raw.headers.get('x-amzn-query-error')).toBe('AWS.SimpleQueueService.BatchRequestTooLong;Sender');
   });
+  it("fails only the batch entry over the queue's MaximumMessageSize, in the batch's own words", async () => {
+    const url = await createQueue({ MaximumMessageSize: '1024' });
+    const out = await client.send(
+      new SendMessageBatchCommand({
+        QueueUrl: url,
+        Entries: [
+          { Id: 'fits', MessageBody: 'a'.repeat(1024) },
+          { Id: 'over', MessageBody: 'a'.repeat(1025) },
+        ],
+      }),
+    );
+    expect(out.Successful!.map((entry) => entry.Id)).toEqual(['fits']);
+    expect(out.Failed).toEqual([
+      {
+        Id: 'over',
+        Code: 'InvalidParameterValue',
+        Message:
+          'One or more parameters cannot be validated. Reason: Message must be shorter than 1024 bytes.',
+        SenderFault: true,
+      },
+    ]);
+  });
 });
 
 describe('JSON protocol errors', () => {
