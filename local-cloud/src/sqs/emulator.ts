@@ -3,9 +3,10 @@ import {
   jsonResponse,
   jsonTarget,
   parseJsonBody,
-  queryError,
   queryParams,
   queryResponse,
+  requestId,
+  xml,
   type AwsRequest,
   type AwsResponse,
   type Emulator,
@@ -66,10 +67,22 @@ export class SqsEmulator implements Emulator {
     return operation(input, requestContext);
   }
 
-  /** Query clients know errors by their query code, e.g. AWS.SimpleQueueService.NonExistentQueue. */
+  /**
+   * Query clients know errors by their query code, e.g. AWS.SimpleQueueService.NonExistentQueue. SQS's query
+   * answer carries an empty Detail, and words a missing queue its own way.
+   */
   private queryErrorResponse(error: AwsError): AwsResponse {
     const code = error.queryErrorCode?.split(';')[0] ?? error.code;
-    return queryError(new AwsError(code, error.message, error.status), SQS_XMLNS);
+    const message =
+      error.code === 'QueueDoesNotExist'
+        ? 'The specified queue does not exist for this wsdl version.'
+        : error.message;
+    const type = error.status >= 500 ? 'Receiver' : 'Sender';
+    const body =
+      `<?xml version="1.0"?>\n<ErrorResponse xmlns="${SQS_XMLNS}"><Error><Type>${type}</Type>` +
+      `<Code>${xml(code)}</Code><Message>${xml(message)}</Message><Detail/></Error>` +
+      `<RequestId>${requestId()}</RequestId></ErrorResponse>`;
+    return { status: error.status, headers: { 'content-type': 'text/xml' }, body };
   }
 }
 

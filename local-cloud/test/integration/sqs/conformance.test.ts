@@ -176,6 +176,26 @@ describe('JSON protocol errors', () => {
   });
 });
 
+describe('query protocol errors', () => {
+  it('words a missing queue for this wsdl version and carries an empty Detail', async () => {
+    const response = await fetch(fx.edge.endpoint, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization:
+          'AWS4-HMAC-SHA256 Credential=AKID/20261121/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=0',
+      },
+      body: `Action=GetQueueAttributes&QueueUrl=${encodeURIComponent(`${fx.edge.endpoint}/000000000000/${uniqueName('gone')}`)}`,
+    });
+    expect(response.status).toBe(400);
+    const text = await response.text();
+    expect(text).toContain('<Code>AWS.SimpleQueueService.NonExistentQueue</Code>');
+    expect(text).toContain(
+      '<Message>The specified queue does not exist for this wsdl version.</Message><Detail/>',
+    );
+  });
+});
+
 describe('input AWS refuses', () => {
   it.each([
     ['empty', ''],
