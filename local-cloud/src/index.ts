@@ -26,6 +26,7 @@ import { startWebsite } from './website';
 import { Supervisor } from './supervisor';
 import { SsmEmulator } from './ssm';
 import { SecretsManagerEmulator } from './secretsmanager';
+import { CognitoIssuer } from './cognito';
 import { LambdaEmulator } from './lambda-api';
 import { setFunctionConcurrency } from './concurrency';
 import { startHttpGateway } from './http-gateway';
@@ -67,6 +68,7 @@ export interface LocalCloud {
     eventSourceMappings: EventSourceMappings;
     ssm: SsmEmulator;
     secretsManager: SecretsManagerEmulator;
+    cognito: CognitoIssuer;
   };
   stop(): Promise<void>;
 }
@@ -123,6 +125,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     });
     const ssm = new SsmEmulator();
     const secretsManager = new SecretsManagerEmulator();
+    const cognito = new CognitoIssuer({ endpoint: edge.endpoint, dataDir, route: edge.route, log });
     const eventSourceMappings = new EventSourceMappings(sqs);
     stoppers.push(() => eventSourceMappings.close());
     for (const emulator of [dynamodb, s3, ses, sqs, sns, events, states, ssm, secretsManager])
@@ -133,7 +136,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     registerInspectionRoutes(edge, events, functionLogs);
     log(
       `AWS endpoint ${edge.endpoint} (DynamoDB Local, s3rver, SES, SQS, SNS, EventBridge, Step Functions, ` +
-        'SSM Parameter Store, Secrets Manager, Lambda Invoke)',
+        'SSM Parameter Store, Secrets Manager, Lambda Invoke, Cognito /oauth2/token)',
     );
 
     services = await packaging;
@@ -149,6 +152,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         eventSourceMappings,
         parameters: ssm,
         secrets: secretsManager,
+        cognito,
       });
       reports.push(report);
       log(describeReport(report, service.reused));
@@ -204,7 +208,18 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       reports,
       websites,
       supervisor,
-      emulators: { dynamodb, s3, sqs, sns, events, states, eventSourceMappings, ssm, secretsManager },
+      emulators: {
+        dynamodb,
+        s3,
+        sqs,
+        sns,
+        events,
+        states,
+        eventSourceMappings,
+        ssm,
+        secretsManager,
+        cognito,
+      },
       stop,
     };
   } catch (error) {

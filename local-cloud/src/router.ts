@@ -11,7 +11,7 @@ import {
 } from './protocol';
 import { Faults } from './faults';
 
-/** A handler for the local cloud's own routes under /_local/ (outbox, faults, health). */
+/** A handler for the local cloud's own routes: under /_local/ (outbox, faults, health), or public unsigned ones. */
 export type LocalRoute = (req: AwsRequest) => Promise<AwsResponse> | AwsResponse;
 
 export interface Edge {
@@ -64,6 +64,9 @@ export async function startEdge(options: { port?: number; host?: string } = {}):
       return route ? route(req) : localJson(404, { message: `No local route ${req.method} ${req.path}` });
     }
     const name = signingName(req);
+    // Unsigned requests may reach a public route of an emulator (the local Cognito's /oauth2/token and JWKS).
+    const publicRoute = name ? undefined : routes.get(`${req.method} ${req.path}`);
+    if (publicRoute) return publicRoute(req);
     const emulator = name ? emulators.get(name) : undefined;
     if (!emulator) {
       const error = new AwsError(

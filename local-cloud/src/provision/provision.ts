@@ -22,6 +22,7 @@ import { IntrinsicResolver } from './intrinsics';
 import { physicalResource, type CfnResource, type CfnTemplate, type PhysicalResource } from './template';
 import type { LambdaNotification } from '../s3';
 import { configureAsyncInvoke } from '../lambda-async';
+import { COGNITO_TYPES } from '../cognito';
 
 /** What provisioning needs besides the SDK: the parts with no AWS API locally. */
 export interface ProvisionTargets {
@@ -40,6 +41,8 @@ export interface ProvisionTargets {
   /** Parameter Store and Secrets Manager, when the template declares parameters or secrets. */
   parameters?: { put(parameter: { name: string; type?: string; value: string; description?: string }): void };
   secrets?: { create(secret: { name: string; secretString?: string; description?: string }): string };
+  /** The local Cognito, when the template declares user pools (`AWS::Cognito::*`). */
+  cognito?: { provision(type: string, props: Record<string, unknown>, ref: string): void };
 }
 
 export interface ProvisionReport {
@@ -80,6 +83,9 @@ const ORDER = [
   'AWS::SQS::Queue',
   'AWS::SNS::Topic',
   'AWS::StepFunctions::StateMachine',
+  'AWS::Cognito::UserPool',
+  'AWS::Cognito::UserPoolResourceServer',
+  'AWS::Cognito::UserPoolClient',
   'AWS::SNS::Subscription',
   'AWS::Events::Rule',
   'AWS::Lambda::EventSourceMapping',
@@ -138,7 +144,11 @@ export async function provisionTemplate(
       report.skipped.push({
         type: resource.Type,
         logicalId,
-        why: SKIPPED[resource.Type] ?? 'not emulated locally',
+        why:
+          SKIPPED[resource.Type] ??
+          (resource.Type.startsWith('AWS::Cognito::')
+            ? 'the local Cognito has user pools, resource servers, app clients, groups and domains only'
+            : 'not emulated locally'),
       });
       continue;
     }
@@ -205,6 +215,16 @@ interface CreateContext {
 }
 
 const creators: Record<string, (ctx: CreateContext) => Promise<void>> = {
+  ...Object.fromEntries(
+    COGNITO_TYPES.map((type) => [
+      type,
+      async ({ props, ref, targets }: CreateContext) => {
+        if (!targets.cognito) throw new Error('no local Cognito to create it in');
+        targets.cognito.provision(type, props, ref);
+      },
+    ]),
+  ),
+
   async 'AWS::DynamoDB::Table'({ props, ref, clients }) {
     const input: CreateTableCommandInput = {
       TableName: ref,

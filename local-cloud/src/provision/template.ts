@@ -1,5 +1,6 @@
 import { ACCOUNT_ID, REGION, ENDPOINT } from '../config';
 import { secretArn as secretArnOf } from '../secretsmanager';
+import { cognitoPhysicalResource } from '../cognito/names';
 
 export interface CfnResource {
   Type: string;
@@ -98,6 +99,8 @@ export function physicalResource(
       return { ref: role, attributes: { Arn: `arn:aws:iam::${ACCOUNT_ID}:role/${role}`, RoleId: role } };
     }
     default:
-      return { ref: fallback, attributes: {} };
+      return (
+        cognitoPhysicalResource(resource.Type, name, fallback, endpoint) ?? { ref: fallback, attributes: {} }
+      );
   }
 }
