@@ -1,3 +1,4 @@
+import type { AwsRequest, AwsResponse } from './protocol';
 import { localJson, type Edge } from './router';
 import type { SesEmulator, StoredEmail } from './ses';
 import type { SnsEmulator } from './sns';
@@ -39,6 +40,45 @@ export function registerOutboxRoutes(edge: Edge, emulators: { sns: SnsEmulator; 
     sns.smsOutbox.clear();
     return { status: 204 };
   });
+
+  // The SES send quota (GetAccount's SendQuota, enforced) and what it throttled; PUT sets it for tests and demos.
+  edge.route('GET', '/_local/ses/quota', () => localJson(200, ses.account.stats()));
+  edge.route('PUT', '/_local/ses/quota', (req) =>
+    localRequestJson(req, (body: { maxSendRate?: number; max24HourSend?: number }) => {
+      const quota: { maxSendRate?: number; max24HourSend?: number } = {};
+      if (body.maxSendRate !== undefined) quota.maxSendRate = body.maxSendRate;
+      if (body.max24HourSend !== undefined) quota.max24HourSend = body.max24HourSend;
+      ses.account.setQuota(quota);
+      return localJson(200, ses.account.stats());
+    }),
+  );
+  // Seeds the account suppression list (the same list PutSuppressedDestination writes).
+  edge.route('POST', '/_local/ses/suppressions', (req) =>
+    localRequestJson(req, (body: { emailAddress?: string; reason?: string }) => {
+      ses.account.suppress(String(body.emailAddress ?? ''), String(body.reason ?? 'BOUNCE'));
+      return { status: 201 };
+    }),
+  );
+  edge.route('GET', '/_local/ses/suppressions', () => localJson(200, ses.account.suppressions()));
+  // A customer replying STOP: no API on AWS does this, so the local cloud has a route for it.
+  edge.route('POST', '/_local/sms/opt-outs', (req) =>
+    localRequestJson(req, (body: { phoneNumber?: string }) => {
+      sns.smsOutbox.optOut(String(body.phoneNumber ?? ''));
+      return { status: 201 };
+    }),
+  );
+  edge.route('GET', '/_local/sms/opt-outs', () =>
+    localJson(200, { phoneNumbers: sns.smsOutbox.optedOutNumbers(), dropped: sns.smsOutbox.dropped }),
+  );
+}
+
+/** Parses a local route's JSON body; a bad body or a refused value is a 400 with the reason. */
+function localRequestJson<T>(req: AwsRequest, handle: (body: T) => AwsResponse): AwsResponse {
+  try {
+    return handle(JSON.parse(req.body.toString() || '{}') as T);
+  } catch (error) {
+    return localJson(400, { message: error instanceof Error ? error.message : String(error) });
+  }
 }
 
 export function normaliseEmail(email: StoredEmail): OutboxEmail {

@@ -8,6 +8,8 @@ import {
   type AwsResponse,
   type Emulator,
 } from '../protocol';
+import { randomUUID } from 'node:crypto';
+import { bareAddress, SesAccount } from './account';
 import { sesOperation, sesProtocol, type SesProtocol } from './operations';
 
 export const SES_V1_XMLNS = 'http://ses.amazonaws.com/doc/2010-12-01/';
@@ -32,6 +34,8 @@ export class SesEmulator implements Emulator {
    * for injected faults, so the protocol of that request is remembered here.
    */
   private lastProtocol: SesProtocol = 'v2-rest-json';
+  /** Send quota (throttling) and the account-level suppression list: aws-ses-v2-local has neither. */
+  readonly account = new SesAccount();
 
   constructor(
     readonly port: number,
@@ -47,8 +51,12 @@ export class SesEmulator implements Emulator {
     const protocol = sesProtocol(req);
     let res: AwsResponse;
     try {
-      res = await forward(this.port, req);
+      const local = protocol === 'v2-rest-json' ? this.accountOperation(req) : this.admitV1(req);
+      if (local && 'status' in local) return local;
+      res = await forward(this.port, local ?? req);
+      if (local && req.path.endsWith('/outbound-bulk-emails')) res = this.withDroppedEntries(req, res);
     } catch (error) {
+      if (error instanceof AwsError) return formatError(error, protocol);
       return formatError(
         new AwsError(
           'InternalFailure',
@@ -63,6 +71,147 @@ export class SesEmulator implements Emulator {
 
   errorResponse(error: AwsError): AwsResponse {
     return formatError(error, this.lastProtocol);
+  }
+
+  /**
+   * SES v2 operations answered here (GetAccount, the suppression list) or checked here first (sends: the quota,
+   * then recipients on the suppression list are dropped as SES drops them: the call succeeds, nothing is
+   * delivered). Returns a response, a rewritten request to forward, or undefined to forward as it is.
+   */
+  private accountOperation(req: AwsRequest): AwsResponse | AwsRequest | undefined {
+    const operation = sesOperation(req);
+    const address = () => decodeURIComponent(req.path.split('/').pop() ?? '');
+    switch (operation) {
+      case 'GetAccount': {
+        const quota = this.account.sendQuota();
+        return json({
+          DedicatedIpAutoWarmupEnabled: false,
+          EnforcementStatus: 'HEALTHY',
+          ProductionAccessEnabled: true,
+          SendingEnabled: true,
+          SendQuota: {
+            Max24HourSend: quota.max24HourSend,
+            MaxSendRate: quota.maxSendRate,
+            SentLast24Hours: quota.sentLast24Hours,
+          },
+          SuppressionAttributes: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
+        });
+      }
+      case 'PutSuppressedDestination': {
+        const body = parseBody(req) as { EmailAddress?: string; Reason?: string };
+        if (!body.EmailAddress || !body.Reason)
+          throw new AwsError('BadRequestException', 'EmailAddress and Reason are required');
+        this.account.suppress(body.EmailAddress, body.Reason);
+        return json({});
+      }
+      case 'GetSuppressedDestination': {
+        const found = this.account.suppression(address());
+        if (!found)
+          throw new AwsError(
+            'NotFoundException',
+            `Email address ${address()} does not exist on your suppression list.`,
+            404,
+          );
+        return json({
+          SuppressedDestination: {
+            EmailAddress: found.emailAddress,
+            Reason: found.reason,
+            LastUpdateTime: found.lastUpdateTime / 1000,
+          },
+        });
+      }
+      case 'DeleteSuppressedDestination':
+        if (!this.account.unsuppress(address()))
+          throw new AwsError(
+            'NotFoundException',
+            `Email address ${address()} does not exist on your suppression list.`,
+            404,
+          );
+        return json({});
+      case 'ListSuppressedDestinations': {
+        const reasons = req.query.getAll('Reason');
+        return json({
+          SuppressedDestinationSummaries: this.account
+            .suppressions()
+            .filter((s) => reasons.length === 0 || reasons.includes(s.reason))
+            .map((s) => ({
+              EmailAddress: s.emailAddress,
+              Reason: s.reason,
+              LastUpdateTime: s.lastUpdateTime / 1000,
+            })),
+        });
+      }
+      case 'SendEmail': {
+        const body = parseBody(req) as { Destination?: Destination };
+        const all = recipientsOf(body.Destination);
+        this.account.admit(all.length);
+        const kept = this.withoutSuppressed(body.Destination);
+        if (all.length > 0 && recipientsOf(kept).length === 0) return json({ MessageId: droppedMessageId() });
+        return { ...req, body: Buffer.from(JSON.stringify({ ...body, Destination: kept })) };
+      }
+      case 'SendBulkEmail': {
+        const body = parseBody(req) as { BulkEmailEntries?: Array<{ Destination?: Destination }> };
+        const entries = body.BulkEmailEntries ?? [];
+        this.account.admit(entries.reduce((sum, e) => sum + recipientsOf(e.Destination).length, 0));
+        const kept = entries.map((e) => ({ ...e, Destination: this.withoutSuppressed(e.Destination) }));
+        this.droppedEntries.set(
+          req,
+          kept.map((e) => recipientsOf(e.Destination).length === 0),
+        );
+        return {
+          ...req,
+          body: Buffer.from(
+            JSON.stringify({
+              ...body,
+              BulkEmailEntries: kept.filter((e) => recipientsOf(e.Destination).length > 0),
+            }),
+          ),
+        };
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /** Entries of a SendBulkEmail whose every recipient was suppressed: not forwarded, answered SUCCESS. */
+  private readonly droppedEntries = new WeakMap<AwsRequest, boolean[]>();
+
+  private withDroppedEntries(req: AwsRequest, res: AwsResponse): AwsResponse {
+    const dropped = this.droppedEntries.get(req);
+    if (!dropped?.some(Boolean) || res.status !== 200) return res;
+    const forwarded = (JSON.parse(String(res.body)) as { BulkEmailEntryResults: unknown[] })
+      .BulkEmailEntryResults;
+    let next = 0;
+    const results = dropped.map((wasDropped) =>
+      wasDropped ? { Status: 'SUCCESS', MessageId: droppedMessageId() } : forwarded[next++],
+    );
+    const { 'content-length': _stale, ...headers } = res.headers ?? {};
+    return { ...res, headers, body: JSON.stringify({ BulkEmailEntryResults: results }) };
+  }
+
+  private withoutSuppressed(destination: Destination | undefined): Destination {
+    const keep = (list?: string[]) => (list ?? []).filter((a) => !this.account.suppression(a));
+    return {
+      ToAddresses: keep(destination?.ToAddresses),
+      CcAddresses: keep(destination?.CcAddresses),
+      BccAddresses: keep(destination?.BccAddresses),
+    };
+  }
+
+  /** SES v1 sends count against the same quota (recipients in Destination.*Addresses.member.N). */
+  private admitV1(req: AwsRequest): undefined {
+    const action = sesOperation(req);
+    if (action !== 'SendEmail' && action !== 'SendRawEmail' && action !== 'SendTemplatedEmail')
+      return undefined;
+    let recipients = 0;
+    for (const name of new URLSearchParams(req.body.toString()).keys())
+      if (
+        /^Destination(s\.member\.\d+\.Destination)?\.(To|Cc|Bcc)Addresses\.member\.\d+$/.test(name) ||
+        /^Destinations\.member\.\d+$/.test(name)
+      )
+        recipients += 1;
+    this.account.admit(Math.max(recipients, 1));
+    return undefined;
   }
 
   async emails(): Promise<StoredEmail[]> {
@@ -80,6 +229,41 @@ export class SesEmulator implements Emulator {
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
+}
+
+interface Destination {
+  ToAddresses?: string[];
+  CcAddresses?: string[];
+  BccAddresses?: string[];
+}
+
+function recipientsOf(destination: Destination | undefined): string[] {
+  return [
+    ...(destination?.ToAddresses ?? []),
+    ...(destination?.CcAddresses ?? []),
+    ...(destination?.BccAddresses ?? []),
+  ].map(bareAddress);
+}
+
+function parseBody(req: AwsRequest): unknown {
+  try {
+    return JSON.parse(req.body.toString() || '{}');
+  } catch {
+    throw new AwsError('BadRequestException', 'The request body is not JSON');
+  }
+}
+
+function json(body: unknown): AwsResponse {
+  return {
+    status: 200,
+    headers: { 'content-type': 'application/json', 'x-amzn-requestid': requestId() },
+    body: JSON.stringify(body),
+  };
+}
+
+/** SES answers a send to a suppressed address with a MessageId like any other, then delivers nothing. */
+function droppedMessageId(): string {
+  return `suppressed-${randomUUID()}`;
 }
 
 function formatError(error: AwsError, protocol: SesProtocol): AwsResponse {

@@ -14,7 +14,7 @@ import type { Subscription } from './model';
 import { readBatchEntries, readList, readMap, readMessageAttributes, readTags } from './params';
 import { Publisher } from './publisher';
 import { Registry } from './registry';
-import { SmsOutbox } from './sms';
+import { SmsOutbox, validatePhoneNumber } from './sms';
 
 export const SNS_XMLNS = 'http://sns.amazonaws.com/doc/2010-03-31/';
 const PAGE_SIZE = 100;
@@ -84,6 +84,22 @@ export class SnsEmulator implements Emulator {
       ListSubscriptionsByTopic: (p) => {
         const topic = this.registry.topic(required(p, 'TopicArn', 'topicArn'));
         return page(this.registry.subscriptionsOf(topic.arn), p, 'Subscriptions', subscriptionXml);
+      },
+      CheckIfPhoneNumberIsOptedOut: (p) => {
+        const phoneNumber = required(p, 'phoneNumber', 'phoneNumber');
+        validatePhoneNumber(phoneNumber);
+        return `<isOptedOut>${this.smsOutbox.isOptedOut(phoneNumber)}</isOptedOut>`;
+      },
+      ListPhoneNumbersOptedOut: (p) => {
+        const numbers = this.smsOutbox.optedOutNumbers();
+        const start = Number(p.get('nextToken') ?? 0) || 0;
+        const slice = numbers.slice(start, start + PAGE_SIZE);
+        const next = start + PAGE_SIZE < numbers.length ? `<nextToken>${start + PAGE_SIZE}</nextToken>` : '';
+        return `<phoneNumbers>${slice.map((n) => `<member>${xml(n)}</member>`).join('')}</phoneNumbers>${next}`;
+      },
+      OptInPhoneNumber: (p) => {
+        this.smsOutbox.optIn(required(p, 'phoneNumber', 'phoneNumber'));
+        return '';
       },
       Publish: (p) => this.publish(p),
       PublishBatch: (p) => this.publishBatch(p),

@@ -67,9 +67,33 @@ export interface SmsRecord {
   at: string;
 }
 
-/** What SNS "sent" as SMS, newest last. */
+/** What SNS "sent" as SMS, newest last; and the numbers that opted out (replied STOP), which get nothing. */
 export class SmsOutbox {
   private records: SmsRecord[] = [];
+  private readonly optedOut = new Set<string>();
+  /** SMS not delivered because the number had opted out. */
+  private droppedCount = 0;
+
+  optOut(phoneNumber: string): void {
+    validatePhoneNumber(phoneNumber);
+    this.optedOut.add(phoneNumber);
+  }
+
+  optIn(phoneNumber: string): void {
+    this.optedOut.delete(phoneNumber);
+  }
+
+  isOptedOut(phoneNumber: string): boolean {
+    return this.optedOut.has(phoneNumber);
+  }
+
+  optedOutNumbers(): string[] {
+    return [...this.optedOut].sort();
+  }
+
+  get dropped(): number {
+    return this.droppedCount;
+  }
 
   add(input: {
     id: string;
@@ -88,7 +112,9 @@ export class SmsOutbox {
     };
     const senderId = attributes['AWS.SNS.SMS.SenderID']?.StringValue;
     if (senderId !== undefined) record.senderId = senderId;
-    this.records.push(record);
+    // As on AWS: the publish succeeds, the carrier never sees it (the delivery log says the number opted out).
+    if (this.optedOut.has(input.phoneNumber)) this.droppedCount += 1;
+    else this.records.push(record);
     return record;
   }
 
