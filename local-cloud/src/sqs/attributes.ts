@@ -88,6 +88,12 @@ export function applyAttributes(
   options: { creating: boolean; fifo: boolean; dlqExists: (arn: string) => boolean | 'fifo' | 'standard' },
 ): QueueSettings {
   const next: QueueSettings = { ...base };
+  if ((input.KmsMasterKeyId ?? '') !== '' && String(input.SqsManagedSseEnabled).toLowerCase() === 'true') {
+    throw sqsError(
+      'InvalidAttributeName',
+      'You can use one type of server-side encryption (SSE) at one time. You can either enable KMS SSE or SQS SSE.',
+    );
+  }
   for (const [name, raw] of Object.entries(input)) {
     const value = String(raw);
     if (!KNOWN.has(name) || (COMPUTED_ATTRIBUTES as readonly string[]).includes(name))

@@ -68,11 +68,16 @@ export class Queue {
   private groupTurns: string[] = [];
   private sequence = 18_000_000_000_000_000_000n;
 
+  /** Deduplication keeps the scope the queue was created with: AWS ignores a later SetQueueAttributes change. */
+  private readonly deduplicationScope: QueueSettings['DeduplicationScope'];
+
   constructor(
     readonly name: string,
     readonly arn: string,
     public settings: QueueSettings,
-  ) {}
+  ) {
+    this.deduplicationScope = settings.DeduplicationScope;
+  }
 
   get fifo(): boolean {
     return this.settings.FifoQueue;
@@ -320,7 +325,7 @@ export class Queue {
       }
       id = createHash('sha256').update(input.body).digest('hex');
     }
-    const scope = this.settings.DeduplicationScope === 'messageGroup' ? input.groupId : '';
+    const scope = this.deduplicationScope === 'messageGroup' ? input.groupId : '';
     return `${scope}\u0000${id}`;
   }
 

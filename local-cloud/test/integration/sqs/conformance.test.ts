@@ -473,6 +473,41 @@ describe('FIFO message groups', () => {
   });
 });
 
+describe('queue attributes', () => {
+  it('refuses KMS and SQS-managed encryption together', async () => {
+    const url = await createQueue();
+    await expect(
+      client.send(
+        new SetQueueAttributesCommand({
+          QueueUrl: url,
+          Attributes: { KmsMasterKeyId: 'testKeyId', SqsManagedSseEnabled: 'true' },
+        }),
+      ),
+    ).rejects.toMatchObject({
+      name: 'InvalidAttributeName',
+      message:
+        'You can use one type of server-side encryption (SSE) at one time. You can either enable KMS SSE or SQS SSE.',
+    });
+  });
+
+  it('keeps deduplicating in the scope the FIFO queue was created with, whatever SetQueueAttributes says', async () => {
+    const url = await createFifo({ DeduplicationScope: 'queue' });
+    await client.send(
+      new SetQueueAttributesCommand({
+        QueueUrl: url,
+        Attributes: { DeduplicationScope: 'messageGroup', FifoThroughputLimit: 'perMessageGroupId' },
+      }),
+    );
+    const attributes = await client.send(
+      new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['DeduplicationScope'] }),
+    );
+    expect(attributes.Attributes!.DeduplicationScope).toBe('messageGroup');
+    await send(url, 'Test1', { MessageGroupId: 'group1', MessageDeduplicationId: 'same' });
+    await send(url, 'Test2', { MessageGroupId: 'group2', MessageDeduplicationId: 'same' });
+    expect(await bodies(url)).toEqual(['Test1']);
+  });
+});
+
 describe('receive filters and system attributes', () => {
   it('filters message attributes by All, *, .*, exact names and prefix.*', async () => {
     const url = await createQueue({ VisibilityTimeout: '0' });
