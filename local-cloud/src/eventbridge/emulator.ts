@@ -92,6 +92,7 @@ export class EventBridgeEmulator implements Emulator {
     PutTargets: (i) => this.putTargets(i),
     RemoveTargets: (i) => this.removeTargets(i),
     ListTargetsByRule: (i) => this.listTargetsByRule(i),
+    ListRuleNamesByTarget: (i) => this.listRuleNamesByTarget(i),
     PutEvents: (i) => this.putEvents(i),
     TestEventPattern: (i) => this.testEventPattern(i),
   };
@@ -284,6 +285,15 @@ export class EventBridgeEmulator implements Emulator {
     return paginate(input, rules, 'Rules', ruleDescription);
   }
 
+  private listRuleNamesByTarget(input: Record<string, unknown>) {
+    const bus = this.bus(optionalString(input, 'EventBusName'));
+    const targetArn = requiredString(input, 'TargetArn');
+    const rules = [...bus.rules.values()].filter((rule) =>
+      [...rule.targets.values()].some((target) => target.Arn === targetArn),
+    );
+    return paginate(input, rules, 'RuleNames', (rule) => rule.name);
+  }
+
   private deleteRule(input: Record<string, unknown>) {
     const bus = this.bus(optionalString(input, 'EventBusName'));
     const name = requiredString(input, 'Name');
@@ -402,6 +412,14 @@ export class EventBridgeEmulator implements Emulator {
         );
       } else {
         rule.targets.set(target.Id, target);
+        // AWS takes any ARN here; deliveries to a kind the local cloud does not emulate fail (NO_RESOURCE).
+        if (!targetKind(target.Arn)) {
+          console.warn(
+            `[local-cloud] events: target ${target.Id} of rule ${rule.arn} is ${target.Arn}; the local cloud ` +
+              'delivers only to SQS queues, Lambda functions, Step Functions state machines, SNS topics, ' +
+              'CloudWatch Logs log groups and event buses, so its events will fail',
+          );
+        }
       }
     }
     return { FailedEntryCount: failed.length, FailedEntries: failed };
@@ -514,9 +532,16 @@ function entryProblem(entry: Record<string, unknown>): Record<string, string> | 
 
 /** AWS's member constraints on one target (the "N validation errors detected" list). */
 function targetConstraintErrors(target: Target, index: number): string[] {
-  if (!isRecord(target) || typeof target.Id !== 'string') return [];
   const at = `targets.${index + 1}.member`;
+  if (!isRecord(target)) return [];
   const errors: string[] = [];
+  if (typeof target.Arn !== 'string') {
+    errors.push(`Value null at '${at}.arn' failed to satisfy constraint: Member must not be null`);
+  }
+  if (typeof target.Id !== 'string') {
+    errors.push(`Value null at '${at}.id' failed to satisfy constraint: Member must not be null`);
+    return errors;
+  }
   if (target.Id.length > 0 && !TARGET_ID.test(target.Id)) {
     errors.push(
       `Value '${target.Id}' at '${at}.id' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+`,
@@ -580,9 +605,6 @@ function targetProblem(target: Target): string | undefined {
   }
   if (target.InputTransformer && typeof target.InputTransformer.InputTemplate !== 'string') {
     return `Target ${target.Id}: InputTransformer needs an InputTemplate.`;
-  }
-  if (!targetKind(target.Arn)) {
-    return `Target ${target.Id}: the local cloud cannot deliver to ${target.Arn} (supported: SQS queue, Lambda function, Step Functions state machine, SNS topic, CloudWatch Logs log group, event bus).`;
   }
   return undefined;
 }

@@ -4,6 +4,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { ACCOUNT_ID, REGION } from '../config';
 import { invokeFunction } from '../lambda';
+import { AwsError } from '../protocol';
 import type { EventBridgeEvent, TargetInput } from './transform';
 
 export interface Target extends TargetInput {
@@ -100,7 +101,11 @@ export class TargetSender {
         );
         return;
       default:
-        throw new Error(`Target ARN ${target.Arn} is not a kind the local cloud delivers to`);
+        throw new AwsError(
+          'ResourceNotFoundException',
+          `Target ARN ${target.Arn} is not a resource the local cloud delivers to`,
+          404,
+        );
     }
   }
 

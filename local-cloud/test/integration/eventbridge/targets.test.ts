@@ -7,6 +7,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   EventBridgeClient,
+  ListRuleNamesByTargetCommand,
+  ListTargetsByRuleCommand,
   PutEventsCommand,
   PutRuleCommand,
   PutTargetsCommand,
@@ -334,6 +336,63 @@ describe('PutTargets', () => {
     ).rejects.toMatchObject({
       message: 'Only one of Input, InputPath, or InputTransformer must be provided for target t-2.',
     });
+  });
+});
+
+describe('targets the local cloud does not deliver to', () => {
+  it('takes any ARN, as AWS does, warns, and fails its deliveries as NO_RESOURCE into the DLQ', async () => {
+    const dlq = await createQueue('eb-dlq-unknown');
+    const { name, source } = await rule();
+    const warnings = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const out = await client.send(
+        new PutTargetsCommand({
+          Rule: name,
+          Targets: [
+            { Id: 'target-id', Arn: 'target-arn', InputPath: '$.detail' },
+            {
+              Id: 'target-id',
+              Arn: 'target-arn',
+              InputPath: '$.notexisting',
+              DeadLetterConfig: { Arn: queueArn('eb-dlq-unknown') },
+            },
+          ],
+        }),
+      );
+      expect(out).toMatchObject({ FailedEntryCount: 0, FailedEntries: [] });
+      const listed = await client.send(new ListTargetsByRuleCommand({ Rule: name }));
+      expect(listed.Targets).toEqual([
+        expect.objectContaining({ Id: 'target-id', Arn: 'target-arn', InputPath: '$.notexisting' }),
+      ]);
+      expect(warnings.mock.calls.flat().join(' ')).toMatch(/target-arn/);
+      await put(source);
+      await events.idle();
+      const [message] = await receiveAll(dlq);
+      expect(attributes(message!)).toMatchObject({ ERROR_CODE: 'NO_RESOURCE', RETRY_ATTEMPTS: '0' });
+    } finally {
+      warnings.mockRestore();
+      errors.mockRestore();
+    }
+  });
+
+  it('lists the rules that send to a target ARN, a page at a time', async () => {
+    const arn = queueArn('eb-listed');
+    const names: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const { name } = await rule();
+      names.push(name);
+      await client.send(new PutTargetsCommand({ Rule: name, Targets: [{ Id: 't', Arn: arn }] }));
+    }
+    const first = await client.send(new ListRuleNamesByTargetCommand({ TargetArn: arn, Limit: 2 }));
+    expect(first.RuleNames).toEqual(names.slice(0, 2));
+    const second = await client.send(
+      new ListRuleNamesByTargetCommand({ TargetArn: arn, Limit: 2, NextToken: first.NextToken }),
+    );
+    expect(second).toMatchObject({ RuleNames: names.slice(2) });
+    expect(second.NextToken).toBeUndefined();
+    const none = await client.send(new ListRuleNamesByTargetCommand({ TargetArn: queueArn('eb-nobody') }));
+    expect(none.RuleNames).toEqual([]);
   });
 });
 
