@@ -574,9 +574,15 @@ function targetConstraintErrors(target: Target, index: number): string[] {
   return errors;
 }
 
-/** Input, InputPath and InputTransformer together, or a template placeholder with no path: refused outright. */
+/**
+ * Refused outright: a FIFO queue target without SqsParameters, Input, InputPath and InputTransformer together, or
+ * a template placeholder with no path.
+ */
 function inputProblem(target: Target): string | undefined {
   if (!isRecord(target)) return undefined;
+  if (/^arn:[^:]+:sqs:/.test(target.Arn) && target.Arn.endsWith('.fifo') && !target.SqsParameters) {
+    return `Parameter(s) SqsParameters must be specified for target: ${target.Id}.`;
+  }
   const inputs = ['Input', 'InputPath', 'InputTransformer'].filter((key) => target[key] !== undefined);
   if (inputs.length > 1) {
     return `Only one of Input, InputPath, or InputTransformer must be provided for target ${target.Id}.`;

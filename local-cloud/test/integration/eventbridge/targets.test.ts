@@ -274,6 +274,18 @@ describe('PutTargets', () => {
     );
   });
 
+  it('refuses a FIFO queue target without SqsParameters', async () => {
+    const { name } = await rule();
+    await expect(
+      client.send(
+        new PutTargetsCommand({ Rule: name, Targets: [{ Id: 'sqs-fifo', Arn: queueArn('q.fifo') }] }),
+      ),
+    ).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: 'Parameter(s) SqsParameters must be specified for target: sqs-fifo.',
+    });
+  });
+
   it('refuses a RetryPolicy out of range', async () => {
     const { name } = await rule();
     await expect(
