@@ -656,7 +656,11 @@ describe('message move tasks', () => {
     expect(task!.ApproximateNumberOfMessagesMoved).toBeGreaterThanOrEqual(2);
     expect(task!.ApproximateNumberOfMessagesMoved).toBeLessThanOrEqual(4);
     const moved = await client.send(new CancelMessageMoveTaskCommand({ TaskHandle: task!.TaskHandle }));
-    expect(moved.ApproximateNumberOfMessagesMoved).toBeLessThanOrEqual(4);
+    // Cancelling stops the task where it is: at most a tick or two after the listing above, far from all ten.
+    expect(moved.ApproximateNumberOfMessagesMoved).toBeGreaterThanOrEqual(
+      task!.ApproximateNumberOfMessagesMoved!,
+    );
+    expect(moved.ApproximateNumberOfMessagesMoved).toBeLessThan(10);
     expect((await bodies(source)).length).toBe(moved.ApproximateNumberOfMessagesMoved);
   });
 });
