@@ -26,7 +26,7 @@ import { startWebsite } from './website';
 import { Supervisor } from './supervisor';
 import { SsmEmulator } from './ssm';
 import { SecretsManagerEmulator } from './secretsmanager';
-import { CognitoIssuer } from './cognito';
+import { CognitoIssuer, keepKeysAcross } from './cognito';
 import { LambdaEmulator } from './lambda-api';
 import { setFunctionConcurrency } from './concurrency';
 import { startHttpGateway } from './http-gateway';
@@ -80,7 +80,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const offline = options.offline ?? true;
   const port = options.port ?? EDGE_PORT;
   if (port !== 0) await assertPortsFree({ 'AWS endpoint': port });
-  if (options.fresh) fs.rmSync(dataDir, { recursive: true, force: true });
+  // The local Cognito's signing keys outlive a fresh start, so tokens issued before it still verify.
+  if (options.fresh) keepKeysAcross(dataDir, () => fs.rmSync(dataDir, { recursive: true, force: true }));
   fs.mkdirSync(dataDir, { recursive: true });
 
   const stoppers: Array<() => Promise<void>> = [];

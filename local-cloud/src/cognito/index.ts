@@ -9,6 +9,7 @@ import { grantClientCredentials, TokenRequestError, tokenResponse } from './toke
 
 export { cognitoPhysicalResource, issuerOf, localClientSecret, localPoolId } from './names';
 export { decodeJwt } from './jwt';
+export { keepKeysAcross } from './keys';
 export type { AppClient, UserPool } from './pools';
 
 /** The Cognito resource types provisioning creates here; other `AWS::Cognito::*` types are skipped. */

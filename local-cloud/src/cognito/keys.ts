@@ -18,6 +18,8 @@ export interface Jwk {
   e: string;
 }
 
+const KEY_FILE = 'cognito-keys.json';
+
 interface StoredKey {
   kid: string;
   /** PKCS#8 PEM. */
@@ -25,15 +27,15 @@ interface StoredKey {
 }
 
 /**
- * Each pool's RSA key, made once per data directory and kept in `<dataDir>/cognito-keys.json`, so tokens issued
- * before a restart still verify after it.
+ * Each pool's RSA key, made once per data directory and kept in `<dataDir>/cognito-keys.json` (through `--fresh`
+ * starts too), so tokens issued before a restart still verify after it.
  */
 export class KeyStore {
   private readonly keys = new Map<string, SigningKey>();
   readonly file: string;
 
   constructor(dataDir: string) {
-    this.file = path.join(dataDir, 'cognito-keys.json');
+    this.file = path.join(dataDir, KEY_FILE);
     for (const [poolId, stored] of Object.entries(this.read())) {
       this.keys.set(poolId, { kid: stored.kid, privateKey: crypto.createPrivateKey(stored.privateKey) });
     }
@@ -70,6 +72,16 @@ export class KeyStore {
       );
     }
   }
+}
+
+/** Runs `wipe` (a `--fresh` start emptying the data directory) and puts the pools' keys back after it. */
+export function keepKeysAcross(dataDir: string, wipe: () => void): void {
+  const file = path.join(dataDir, KEY_FILE);
+  const keys = fs.existsSync(file) ? fs.readFileSync(file) : undefined;
+  wipe();
+  if (!keys) return;
+  fs.mkdirSync(dataDir, { recursive: true });
+  fs.writeFileSync(file, keys, { mode: 0o600 });
 }
 
 export function publicJwk(key: SigningKey): Jwk {

@@ -99,11 +99,18 @@ it('issues tokens to the template’s clients with their scopes and validity', a
   expect(Number(payload.exp) - Number(payload.iat)).toBe(900);
 });
 
-it('keeps the pool’s key across a restart: a token from before verifies after', async () => {
+it('keeps the pool’s key across a fresh restart (npm start’s default): a token from before verifies after', async () => {
   const { access_token } = await token('merchant-acme');
   const port = Number(new URL(cloud.endpoint).port);
   await cloud.stop();
-  cloud = await startLocalCloud({ port, dataDir, services, offline: false, inMemoryTables: true });
+  cloud = await startLocalCloud({
+    port,
+    dataDir,
+    services,
+    offline: false,
+    inMemoryTables: true,
+    fresh: true,
+  });
   const issuer = `${cloud.endpoint}/local_payflowlocal`;
   // fetch's pooled connection to the stopped edge may fail once.
   await fetch(`${issuer}/.well-known/jwks.json`).catch(() => undefined);
