@@ -1,5 +1,5 @@
 import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { LEDGER_RECORD, type BillItem } from '../domain/invoice';
+import { BILL_RECORD, LEDGER_RECORD, type BillItem, type PaidInvoice } from '../domain/invoice';
 import type { InvoiceStore } from '../domain/ingest-pipeline';
 import { backoffDelay, sleep as wait, UnprocessedError } from './retry';
 
@@ -45,30 +45,63 @@ export function createInvoicesTable(options: InvoicesTableOptions): InvoiceStore
     }
   }
 
-  async function readBatch(invoiceIds: string[], paid: Map<string, number>): Promise<void> {
-    let keys: Record<string, unknown>[] = invoiceIds.map((invoiceId) => ({
-      invoiceId,
-      record: LEDGER_RECORD,
-    }));
+  /** One BatchGetItem of up to 100 keys (and its unprocessed keys, with backoff); returns the items found. */
+  async function readBatch(
+    keys: Record<string, unknown>[],
+    projection: string,
+    names: Record<string, string>,
+    what: string,
+  ): Promise<Record<string, unknown>[]> {
+    const found: Record<string, unknown>[] = [];
+    let pending = keys;
     for (let attempt = 1; ; attempt += 1) {
       const out = await client.send(
         new BatchGetCommand({
           RequestItems: {
-            [tableName]: { Keys: keys, ProjectionExpression: 'invoiceId, paidAmount' },
+            [tableName]: {
+              Keys: pending,
+              ProjectionExpression: projection,
+              ExpressionAttributeNames: names,
+            },
           },
         }),
       );
-      for (const ledger of out.Responses?.[tableName] ?? []) {
-        if (typeof ledger.paidAmount === 'number') paid.set(String(ledger.invoiceId), ledger.paidAmount);
-      }
-      keys = out.UnprocessedKeys?.[tableName]?.Keys ?? [];
-      if (keys.length === 0) return;
+      found.push(...(out.Responses?.[tableName] ?? []));
+      pending = out.UnprocessedKeys?.[tableName]?.Keys ?? [];
+      if (pending.length === 0) return found;
       if (attempt >= maxAttempts) {
         throw new UnprocessedError(
-          `${keys.length} ledger reads were still unprocessed by ${tableName} after ${maxAttempts} attempts`,
+          `${pending.length} ${what} reads were still unprocessed by ${tableName} after ${maxAttempts} attempts`,
         );
       }
       await sleep(backoffDelay(attempt));
+    }
+  }
+
+  /** LEDGER items of up to 100 invoices, then (only for those that have one) their BILL's currency and customer. */
+  async function readPaid(invoiceIds: string[], paid: Map<string, PaidInvoice>): Promise<void> {
+    const ledgers = await readBatch(
+      invoiceIds.map((invoiceId) => ({ invoiceId, record: LEDGER_RECORD })),
+      '#invoiceId, #paidAmount',
+      { '#invoiceId': 'invoiceId', '#paidAmount': 'paidAmount' },
+      'ledger',
+    );
+    if (ledgers.length === 0) return;
+    for (const ledger of ledgers) {
+      const paidAmount = typeof ledger.paidAmount === 'number' ? ledger.paidAmount : 0;
+      paid.set(String(ledger.invoiceId), { paidAmount });
+    }
+    const bills = await readBatch(
+      ledgers.map((ledger) => ({ invoiceId: ledger.invoiceId, record: BILL_RECORD })),
+      '#invoiceId, #currency, #customerId',
+      { '#invoiceId': 'invoiceId', '#currency': 'currency', '#customerId': 'customerId' },
+      'bill',
+    );
+    for (const bill of bills) {
+      const invoice = paid.get(String(bill.invoiceId));
+      if (invoice && typeof bill.currency === 'string' && typeof bill.customerId === 'string') {
+        invoice.bill = { currency: bill.currency, customerId: bill.customerId };
+      }
     }
   }
 
@@ -76,9 +109,9 @@ export function createInvoicesTable(options: InvoicesTableOptions): InvoiceStore
     async putBills(items) {
       await Promise.all(chunks(items, BATCH_WRITE_MAX_ITEMS).map(writeBatch));
     },
-    async paidAmounts(invoiceIds) {
-      const paid = new Map<string, number>();
-      await Promise.all(chunks(invoiceIds, BATCH_GET_MAX_KEYS).map((ids) => readBatch(ids, paid)));
+    async paidInvoices(invoiceIds) {
+      const paid = new Map<string, PaidInvoice>();
+      await Promise.all(chunks(invoiceIds, BATCH_GET_MAX_KEYS).map((ids) => readPaid(ids, paid)));
       return paid;
     },
   };

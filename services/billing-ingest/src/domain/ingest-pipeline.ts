@@ -3,11 +3,21 @@ import { validateBillRow, type Bill, type RowRules } from './bill-row';
 import { BillsCsvParser, type CsvRow } from './bills-parser';
 import { FirstSeenRows } from './first-seen-rows';
 import { resolveHeader, type BillsHeader } from './header';
-import { billItem, invoiceDue, invoiceDueEventId, mayBeDue, type BillFile, type BillItem } from './invoice';
+import {
+  billItem,
+  fixedTermsConflict,
+  invoiceDue,
+  invoiceDueEventId,
+  mayBeDue,
+  type BillFile,
+  type BillItem,
+  type PaidInvoice,
+} from './invoice';
 
 /*
  * The ingest pipeline, written against ports so unit tests run it without AWS:
- * stream -> csv rows -> validate + duplicate check -> units of rows -> (put BILLs || read LEDGERs) -> InvoiceDue.
+ * stream -> csv rows -> validate + duplicate check -> units of rows -> read LEDGERs (and the BILLs of paid
+ * invoices) -> reject rows that change a paid invoice's currency or customer -> put BILLs -> InvoiceDue.
  * Units run a few at a time; reading waits while they are full, so memory stays flat whatever the file size.
  */
 
@@ -19,8 +29,8 @@ export interface InvoiceDueEvent {
 export interface InvoiceStore {
   /** Puts BILL items (replacing only BILL items); resolves once every item is written. */
   putBills(items: BillItem[]): Promise<void>;
-  /** paidAmount of each invoice that has a LEDGER item. */
-  paidAmounts(invoiceIds: string[]): Promise<Map<string, number>>;
+  /** Each of these invoices that has a LEDGER item: its paidAmount and its stored BILL's currency and customer. */
+  paidInvoices(invoiceIds: string[]): Promise<Map<string, PaidInvoice>>;
 }
 
 export interface InvoiceDuePublisher {
@@ -37,7 +47,7 @@ export interface PipelineLog {
 }
 
 export interface PipelineOptions {
-  /** Rows per unit of work: one LEDGER BatchGetItem, ceil(n/25) BatchWriteItem calls. */
+  /** Rows per unit: one LEDGER BatchGetItem (one of BILLs too if any is paid), ceil(n/25) BatchWriteItem calls. */
   unitRows: number;
   /** Units in flight at once. */
   unitsInFlight: number;
@@ -72,7 +82,7 @@ export interface PipelineInput {
 }
 
 export interface PipelineCounts {
-  /** Data rows read (accepted + rejected). */
+  /** Data rows read (accepted + rejected, including rows refused for changing a paid invoice's terms). */
   rows: number;
   accepted: number;
   rejected: number;
@@ -86,6 +96,14 @@ export type PipelineOutcome =
   | { kind: 'unreadable'; reason: string }
   | { kind: 'completed'; counts: PipelineCounts }
   | { kind: 'stopped'; counts: PipelineCounts; checkpointRow: number };
+
+interface AcceptedRow {
+  row: number;
+  cells: string[];
+  bill: Bill;
+  /** Written (and announced) by an earlier invocation: only checked again, to rebuild the rejects file. */
+  written: boolean;
+}
 
 interface Unit {
   lastRow: number;
@@ -101,7 +119,7 @@ export async function runIngestPipeline(input: PipelineInput): Promise<PipelineO
 
   let header: BillsHeader | undefined;
   let rejects: RejectsWriter | undefined;
-  let pendingBills: Bill[] = [];
+  let pendingRows: AcceptedRow[] = [];
   let lastRowRead = 0;
   let nextProgress = options.progressEveryRows;
   const started = Date.now();
@@ -120,17 +138,24 @@ export async function runIngestPipeline(input: PipelineInput): Promise<PipelineO
     await rejects.reject(row, reason, cells);
   };
 
-  const processUnit = async (bills: Bill[]) => {
-    const candidates = bills.filter(mayBeDue);
-    const [, paid] = await Promise.all([
-      input.invoices.putBills(bills.map((bill) => billItem(bill, file))),
-      candidates.length > 0
-        ? input.invoices.paidAmounts(candidates.map((bill) => bill.invoiceId))
-        : Promise.resolve(new Map<string, number>()),
-    ]);
+  const processUnit = async (accepted: AcceptedRow[]) => {
+    // Read before writing: a row that would change a paid invoice's currency or customer must not replace it.
+    const paid = await input.invoices.paidInvoices(accepted.map(({ bill }) => bill.invoiceId));
+    const bills: Bill[] = [];
+    for (const { row, cells, bill, written } of accepted) {
+      const conflict = fixedTermsConflict(bill, paid.get(bill.invoiceId));
+      if (conflict) {
+        counts.accepted -= 1;
+        await reject(row, conflict, cells);
+      } else if (!written) {
+        bills.push(bill);
+      }
+    }
+    if (bills.length === 0) return;
+    await input.invoices.putBills(bills.map((bill) => billItem(bill, file)));
     const due: InvoiceDueEvent[] = [];
-    for (const bill of candidates) {
-      const data = invoiceDue(bill, paid.get(bill.invoiceId));
+    for (const bill of bills.filter(mayBeDue)) {
+      const data = invoiceDue(bill, paid.get(bill.invoiceId)?.paidAmount);
       if (data) due.push({ id: invoiceDueEventId(bill, file.billDate), data });
       else counts.alreadyPaid += 1;
     }
@@ -139,7 +164,7 @@ export async function runIngestPipeline(input: PipelineInput): Promise<PipelineO
   };
 
   const advanceCheckpoint = () => {
-    while (units[0]?.done) safeRow = units.shift()!.lastRow;
+    while (units[0]?.done) safeRow = Math.max(safeRow, units.shift()!.lastRow);
     if (safeRow - checkpointedRow >= options.checkpointEveryRows) {
       const row = safeRow;
       checkpointedRow = row;
@@ -148,12 +173,12 @@ export async function runIngestPipeline(input: PipelineInput): Promise<PipelineO
   };
 
   const submitPending = async () => {
-    if (pendingBills.length === 0) return;
-    const bills = pendingBills;
-    pendingBills = [];
+    if (pendingRows.length === 0) return;
+    const accepted = pendingRows;
+    pendingRows = [];
     const unit: Unit = { lastRow: lastRowRead, done: false };
     units.push(unit);
-    const work = processUnit(bills).then(
+    const work = processUnit(accepted).then(
       () => {
         unit.done = true;
         advanceCheckpoint();
@@ -193,9 +218,8 @@ export async function runIngestPipeline(input: PipelineInput): Promise<PipelineO
       );
     }
     counts.accepted += 1;
-    if (row <= input.resumeAfterRow) return;
-    pendingBills.push(result.bill);
-    if (pendingBills.length >= options.unitRows) await submitPending();
+    pendingRows.push({ row, cells, bill: result.bill, written: row <= input.resumeAfterRow });
+    if (pendingRows.length >= options.unitRows) await submitPending();
   };
 
   const logProgress = () => {

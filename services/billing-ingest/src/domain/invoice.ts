@@ -57,6 +57,34 @@ export function billItem(bill: Bill, file: BillFile): BillItem {
   };
 }
 
+/** An invoice that has a LEDGER item (it has had payments), with the terms its stored BILL was paid under. */
+export interface PaidInvoice {
+  paidAmount: number;
+  /** The BILL as stored before this file; absent only if it was deleted by hand. */
+  bill?: { currency: string; customerId: string };
+}
+
+/**
+ * Once an invoice has payments its currency and customer are fixed: a ledger of 5000 paid means 50.00 EUR, and
+ * must not become 5000 JPY, or another customer's invoice, because a later file says so. Returns why a row may
+ * not replace the BILL, or undefined when it may (an amount, a due date or contact details may still change).
+ */
+export function fixedTermsConflict(bill: Bill, paid: PaidInvoice | undefined): string | undefined {
+  if (!paid?.bill) return undefined;
+  const problems: string[] = [];
+  if (bill.billed.currency !== paid.bill.currency) {
+    problems.push(`Currency ${bill.billed.currency} differs from ${paid.bill.currency}`);
+  }
+  if (bill.customerId !== paid.bill.customerId) {
+    problems.push(`CustomerID ${bill.customerId} differs from ${paid.bill.customerId}`);
+  }
+  if (problems.length === 0) return undefined;
+  return (
+    `${problems.join('; ')}: invoice ${bill.invoiceId} already has payments, so its currency and customer ` +
+    `cannot change (keep them as they were, or bill the change under a new InvoiceID)`
+  );
+}
+
 export type InvoiceStatus = 'DUE' | 'PARTIALLY_PAID' | 'PAID';
 
 /** Outstanding balance = billed - paid; no LEDGER item means nothing was paid. */

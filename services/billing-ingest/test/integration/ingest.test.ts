@@ -215,6 +215,93 @@ describe('a row the biller marks IsProcessed=1', () => {
   });
 });
 
+describe('a later file that changes the terms of a paid invoice', () => {
+  const day1 = `${prefix}/terms/bills-2026-11-21.csv`;
+  const day2 = `${prefix}/terms/bills-2026-11-22.csv`;
+  const rejectsKey = `rejects/${runId}/terms/bills-2026-11-22.csv`;
+  const header = 'InvoiceID,CustomerName,Balance,IsProcessed,Email,Currency,CustomerID\n';
+  const row = (n: string, balance: string, currency: string, customer: string) =>
+    `${id(n)},Customer ${n},${balance},0,${n}@example.com,${currency},${customer}\n`;
+  let day1Bills: Record<string, Record<string, unknown> | undefined>;
+
+  beforeAll(async () => {
+    await settled(
+      day1,
+      await upload(
+        day1,
+        header +
+          row('f1', '50.00', 'EUR', 'CUS-F1') +
+          row('f2', '50.00', 'EUR', 'CUS-F2') +
+          row('f3', '50.00', 'EUR', 'CUS-F3') +
+          row('f4', '50.00', 'EUR', 'CUS-F4'),
+      ),
+    );
+    // Paid as payments would record it; f4 has no payment.
+    await recordPayment(id('f1'), 5_000);
+    await recordPayment(id('f2'), 2_000);
+    await recordPayment(id('f3'), 5_000);
+    day1Bills = { f1: await bill(id('f1')), f3: await bill(id('f3')) };
+  });
+
+  it('rejects a new currency or customer with the reason, keeps the BILL and the ledger, accepts a new amount', async () => {
+    const record = await settled(
+      day2,
+      await upload(
+        day2,
+        header +
+          row('f1', '5000', 'JPY', 'CUS-F1') +
+          row('f2', '60.00', 'EUR', 'CUS-F2') +
+          row('f3', '50.00', 'EUR', 'CUS-OTHER') +
+          row('f4', '7000', 'JPY', 'CUS-F4'),
+      ),
+    );
+    expect(record).toMatchObject({ status: 'COMPLETED', accepted: 2, rejected: 2, rejectsKey });
+
+    const rejects = parse((await readObject(rejectsKey))!, { columns: true }) as Array<
+      Record<string, string>
+    >;
+    expect(
+      rejects.map((rejected) => [rejected.Row, rejected.Reason]).sort(([a], [b]) => Number(a) - Number(b)),
+    ).toEqual([
+      [
+        '2',
+        `Currency JPY differs from EUR: invoice ${id('f1')} already has payments, so its currency and customer cannot change (keep them as they were, or bill the change under a new InvoiceID)`,
+      ],
+      [
+        '4',
+        expect.stringMatching(/^CustomerID CUS-OTHER differs from CUS-F3: invoice .* already has payments/),
+      ],
+    ]);
+    expect(rejects.find((rejected) => rejected.Row === '2')).toMatchObject({
+      Currency: 'JPY',
+      Balance: '5000',
+    });
+
+    // The invoice keeps its BILL (still 50.00 EUR of day 1) and its ledger: 5000 paid stays 50.00 EUR paid.
+    expect(await bill(id('f1'))).toEqual(day1Bills.f1);
+    expect(await bill(id('f3'))).toEqual(day1Bills.f3);
+    expect(await ledger(id('f1'))).toMatchObject({ paidAmount: 5_000, version: 1 });
+    // Only the amount changed: accepted, and announced with what is still owed. An unpaid invoice may change.
+    expect(await bill(id('f2'))).toMatchObject({
+      billedAmount: 6_000,
+      currency: 'EUR',
+      billDate: '2026-11-22',
+    });
+    expect(await bill(id('f4'))).toMatchObject({
+      billedAmount: 7_000,
+      currency: 'JPY',
+      billDate: '2026-11-22',
+    });
+
+    await watch.drain();
+    const announced = (n: string) =>
+      watch.of('InvoiceDue', (data) => data.invoiceId === id(n)).map((event) => event.detail.data.balance);
+    expect(announced('f1')).toEqual([{ amount: 5_000, currency: 'EUR' }]); // day 1 only
+    expect(announced('f2')).toContainEqual({ amount: 4_000, currency: 'EUR' });
+    expect(announced('f3')).toEqual([{ amount: 5_000, currency: 'EUR' }]);
+  });
+});
+
 describe('files that cannot be read at all', () => {
   it.each([
     ['empty', '', 'it is empty'],

@@ -42,7 +42,7 @@ function ports(record: FileRecord | 'completed', overrides: Partial<IngestDepend
       }),
       deleteRejects: async () => void calls.push('deleteRejects'),
     },
-    invoices: { putBills: async () => void calls.push('putBills'), paidAmounts: async () => new Map() },
+    invoices: { putBills: async () => void calls.push('putBills'), paidInvoices: async () => new Map() },
     events: {
       publishInvoicesDue: async () => void calls.push('InvoiceDue'),
       billsIngested: async () => void calls.push('BillsIngested'),
@@ -89,7 +89,7 @@ describe('ingestBillsFile', () => {
     const { deps, calls } = ports(fresh, {
       invoices: {
         putBills: async () => Promise.reject(new Error('throttled')),
-        paidAmounts: async () => new Map(),
+        paidInvoices: async () => new Map(),
       },
     });
     await expect(ingestBillsFile(deps, settings, request)).rejects.toThrow('throttled');
@@ -102,7 +102,7 @@ describe('ingestBillsFile', () => {
       {
         invoices: {
           putBills: async () => Promise.reject(new Error('throttled')),
-          paidAmounts: async () => new Map(),
+          paidInvoices: async () => new Map(),
         },
       },
     );

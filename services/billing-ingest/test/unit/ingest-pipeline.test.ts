@@ -3,7 +3,7 @@ import {
   type InvoiceDueEvent,
   type PipelineInput,
 } from '../../src/domain/ingest-pipeline';
-import type { BillItem } from '../../src/domain/invoice';
+import type { BillItem, PaidInvoice } from '../../src/domain/invoice';
 
 /** In-memory ports: what the pipeline wrote, announced, rejected and checkpointed. */
 function harness(csv: string | string[], overrides: Partial<PipelineInput> = {}) {
@@ -11,7 +11,7 @@ function harness(csv: string | string[], overrides: Partial<PipelineInput> = {})
   const announced: InvoiceDueEvent[] = [];
   const rejected: Array<{ row: number; reason: string; cells?: string[] }> = [];
   const checkpoints: number[] = [];
-  const paid = new Map<string, number>();
+  const paid = new Map<string, PaidInvoice>();
   const chunks = Array.isArray(csv) ? csv : [csv];
   const input: PipelineInput = {
     file: {
@@ -34,7 +34,7 @@ function harness(csv: string | string[], overrides: Partial<PipelineInput> = {})
       putBills: async (items) => {
         written.push(...items);
       },
-      paidAmounts: async (ids) => new Map(ids.filter((id) => paid.has(id)).map((id) => [id, paid.get(id)!])),
+      paidInvoices: async (ids) => new Map(ids.filter((id) => paid.has(id)).map((id) => [id, paid.get(id)!])),
     },
     events: {
       publishInvoicesDue: async (events) => {
@@ -105,8 +105,8 @@ describe('runIngestPipeline', () => {
 
   it('announces the outstanding amount, and nothing for an invoice already paid in full', async () => {
     const h = harness(header + rows(3));
-    h.paid.set('1', 1000);
-    h.paid.set('2', 250);
+    h.paid.set('1', { paidAmount: 1000 });
+    h.paid.set('2', { paidAmount: 250 });
     const outcome = await h.run();
     expect(outcome).toMatchObject({ counts: { invoicesDue: 2, alreadyPaid: 1 } });
     expect(h.announced.map((event) => [event.data.invoiceId, event.data.balance.amount])).toEqual([
@@ -125,6 +125,59 @@ describe('runIngestPipeline', () => {
     ]);
     expect(h.written[1]).not.toHaveProperty('settledByBiller');
     expect(h.announced.map((event) => event.data.invoiceId)).toEqual(['2']);
+  });
+
+  describe('an invoice that has payments', () => {
+    const fixedHeader = 'InvoiceID,CustomerName,Balance,IsProcessed,Email,Currency,CustomerID\r\n';
+    const paidInEur = { paidAmount: 500, bill: { currency: 'EUR', customerId: 'CUS-1' } };
+
+    it('refuses a row that changes its currency or customer into the rejects file, and keeps its BILL', async () => {
+      const h = harness(
+        fixedHeader +
+          '1,Ada,5000,0,ada@example.com,JPY,CUS-1\r\n' +
+          '2,Bob,50.00,0,bob@example.com,EUR,CUS-9\r\n' +
+          '3,Cy,70.00,0,cy@example.com,EUR,CUS-1\r\n' +
+          '4,Di,5000,0,di@example.com,JPY,CUS-4\r\n',
+      );
+      h.paid.set('1', paidInEur);
+      h.paid.set('2', paidInEur);
+      h.paid.set('3', paidInEur);
+      const outcome = await h.run();
+      expect(outcome).toMatchObject({ kind: 'completed', counts: { rows: 4, accepted: 2, rejected: 2 } });
+      // A new amount is still accepted (and announced with what is still owed); an unpaid invoice may change.
+      expect(h.written.map((item) => [item.invoiceId, item.billedAmount, item.currency])).toEqual([
+        ['3', 7000, 'EUR'],
+        ['4', 5000, 'JPY'],
+      ]);
+      expect(h.announced.map((event) => [event.data.invoiceId, event.data.balance.amount])).toEqual([
+        ['3', 6500],
+        ['4', 5000],
+      ]);
+      expect(h.rejected).toEqual([
+        {
+          row: 2,
+          reason:
+            'Currency JPY differs from EUR: invoice 1 already has payments, so its currency and customer cannot ' +
+            'change (keep them as they were, or bill the change under a new InvoiceID)',
+          cells: ['1', 'Ada', '5000', '0', 'ada@example.com', 'JPY', 'CUS-1'],
+        },
+        expect.objectContaining({
+          row: 3,
+          reason: expect.stringMatching(/^CustomerID CUS-9 differs from CUS-1: /),
+        }),
+      ]);
+    });
+
+    it('rejects such a row again when a hand-over resumes past it, so the rejects file is whole', async () => {
+      const h = harness(fixedHeader + '1,Ada,5000,0,,JPY,CUS-1\r\n2,Bob,5.00,0,,EUR,CUS-2\r\n', {
+        resumeAfterRow: 3,
+      });
+      h.paid.set('1', paidInEur);
+      const outcome = await h.run();
+      expect(outcome).toMatchObject({ kind: 'completed', counts: { accepted: 1, rejected: 1 } });
+      expect(h.written).toEqual([]);
+      expect(h.rejected).toEqual([expect.objectContaining({ row: 2 })]);
+    });
   });
 
   it('checkpoints only over rows whose writes and events are done, in order', async () => {
@@ -176,7 +229,7 @@ describe('runIngestPipeline', () => {
         putBills: async (items) => {
           if (items.some((item) => item.invoiceId === '5')) throw new Error('DynamoDB is down');
         },
-        paidAmounts: async () => new Map(),
+        paidInvoices: async () => new Map(),
       },
     });
     await expect(h.run()).rejects.toThrow('DynamoDB is down');

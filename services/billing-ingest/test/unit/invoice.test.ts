@@ -2,6 +2,7 @@ import { InvoiceDue } from '@payflow/shared';
 import type { Bill } from '../../src/domain/bill-row';
 import {
   billItem,
+  fixedTermsConflict,
   invoiceDue,
   invoiceDueEventId,
   invoiceStatus,
@@ -96,5 +97,42 @@ describe('a bill the biller settled', () => {
     });
     expect(billItem(bill, file)).not.toHaveProperty('settledByBiller');
     expect(invoiceDue({ ...bill, isProcessed: true }, undefined)).toBeUndefined();
+  });
+});
+
+describe('the terms of an invoice that has payments', () => {
+  const paid = { paidAmount: 5000, bill: { currency: 'EUR', customerId: 'CUS-0123456789ab' } };
+
+  it('lets anything change while nothing is paid, and the amount, dates and contact after', () => {
+    expect(
+      fixedTermsConflict({ ...bill, billed: { amount: 1, currency: 'JPY' } }, undefined),
+    ).toBeUndefined();
+    expect(
+      fixedTermsConflict(
+        {
+          ...bill,
+          billed: { amount: 99999, currency: 'EUR' },
+          dueDate: '2027-01-01',
+          email: 'x@example.com',
+        },
+        paid,
+      ),
+    ).toBeUndefined();
+  });
+
+  it('refuses another currency or another customer once paid, naming both, and says what to do', () => {
+    expect(fixedTermsConflict({ ...bill, billed: { amount: 5000, currency: 'JPY' } }, paid)).toBe(
+      'Currency JPY differs from EUR: invoice 10452 already has payments, so its currency and customer cannot ' +
+        'change (keep them as they were, or bill the change under a new InvoiceID)',
+    );
+    expect(
+      fixedTermsConflict({ ...bill, customerId: 'CUS-other', billed: { amount: 1, currency: 'USD' } }, paid),
+    ).toMatch(/^Currency USD differs from EUR; CustomerID CUS-other differs from CUS-0123456789ab: /);
+  });
+
+  it('refuses nothing when the stored BILL is missing (deleted by hand): there is nothing to compare', () => {
+    expect(
+      fixedTermsConflict({ ...bill, billed: { amount: 1, currency: 'JPY' } }, { paidAmount: 5000 }),
+    ).toBe(undefined);
   });
 });
