@@ -1,7 +1,7 @@
 /**
  * The notifications DLQ, for an operator.
- *   npm run dlq:peek -- [--stage local] [--region eu-west-1] [--max 20]
- *   npm run dlq:redrive -- [--stage local] [--region eu-west-1] [--rate 50]
+ *   npm run dlq:peek -- [--lane transactional|reminders] [--stage local] [--region eu-west-1] [--max 20]
+ *   npm run dlq:redrive -- [--lane transactional|reminders] [--stage local] [--region eu-west-1] [--rate 50]
  * peek lists what is parked without removing it; redrive moves every message back to the notifications queue
  * with SQS's message move task (emulated by the local cloud), where exactly-once keeps customers from hearing twice.
  * Stage `local` (the default) talks to the local cloud: AWS_ENDPOINT_URL, else http://localhost:$PAYFLOW_EDGE_PORT (4566).
@@ -18,16 +18,20 @@ import {
 } from '@aws-sdk/client-sqs';
 import { parseArgs } from 'node:util';
 
+export type LaneName = 'transactional' | 'reminders';
+
 export interface DlqOptions {
   stage: string;
+  /** Which lane's DLQ: transactional (the notifications queue, the default) or reminders. */
+  lane?: LaneName;
   region?: string;
   /** The AWS endpoint; set for the local cloud. */
   endpoint?: string;
   log?: (line: string) => void;
 }
 
-export function queueNames(stage: string) {
-  const queue = `payflow-notification-${stage}-notifications`;
+export function queueNames(stage: string, lane: LaneName = 'transactional') {
+  const queue = `payflow-notification-${stage}-${lane === 'reminders' ? 'reminders' : 'notifications'}`;
   return { queue, deadLetterQueue: `${queue}-dlq` };
 }
 
@@ -94,7 +98,7 @@ export async function peek(
 ): Promise<{ waiting: number; messages: ParkedMessage[] }> {
   const sqs = sqsClient(options);
   const max = options.max ?? 20;
-  const dlq = await queueInfo(sqs, queueNames(options.stage).deadLetterQueue);
+  const dlq = await queueInfo(sqs, queueNames(options.stage, options.lane).deadLetterQueue);
   const held: Message[] = [];
   while (held.length < max) {
     const { Messages = [] } = await sqs.send(
@@ -125,7 +129,7 @@ export async function peek(
   const messages = held.map(describe);
   const log = options.log ?? (() => undefined);
   log(
-    `${dlq.waiting} message(s) in ${queueNames(options.stage).deadLetterQueue}${messages.length < dlq.waiting ? `, showing ${messages.length}` : ''}`,
+    `${dlq.waiting} message(s) in ${queueNames(options.stage, options.lane).deadLetterQueue}${messages.length < dlq.waiting ? `, showing ${messages.length}` : ''}`,
   );
   for (const m of messages) {
     log(
@@ -144,7 +148,7 @@ export async function redrive(
 ): Promise<{ moved: number }> {
   const sqs = sqsClient(options);
   const log = options.log ?? (() => undefined);
-  const names = queueNames(options.stage);
+  const names = queueNames(options.stage, options.lane);
   const [dlq, queue] = await Promise.all([
     queueInfo(sqs, names.deadLetterQueue),
     queueInfo(sqs, names.queue),
@@ -194,11 +198,17 @@ async function main(): Promise<void> {
       region: { type: 'string' },
       max: { type: 'string', default: '20' },
       rate: { type: 'string' },
+      lane: { type: 'string', default: 'transactional' },
     },
   });
   const stage = values.stage!;
+  if (values.lane !== 'transactional' && values.lane !== 'reminders')
+    throw new Error(
+      `--lane ${values.lane}: use transactional (receipts, order outcomes) or reminders (InvoiceDue)`,
+    );
   const options: DlqOptions = {
     stage,
+    lane: values.lane,
     log: (line) => console.log(line),
     ...(values.region ? { region: values.region } : {}),
     ...(stage === 'local'

@@ -5,30 +5,63 @@ import { createRetryScheduler } from './adapters/queue';
 import { createSendsTable } from './adapters/sends-table';
 import { createSmsSender } from './adapters/sms';
 import { readConfig } from './config';
-import { createDelivery, type NotifyPorts } from './domain/notify';
+import { sendEachAtOnce, sendPacedInBulk, type ChannelSenders, type Lane } from './domain/lanes';
+import type { NotifyPorts } from './domain/notify';
+import { bulkChunkSize, reminderRatePerWorker, SendPacer } from './domain/pacing';
 import { templateCatalog } from './templates';
 
 export const logger: Logger = createLogger(process.env.POWERTOOLS_SERVICE_NAME || 'notification');
 
-/** Everything the consumer needs, built once per container from the environment. */
+/** Everything the consumers need, built once per container from the environment. */
 export function services() {
   cached ??= build();
   return cached;
 }
 let cached: ReturnType<typeof build> | undefined;
 
+/** Time kept back from the deadline for the records' write and the retry delays after the sends. */
+const SAFETY_MS = 5_000;
+
 function build() {
   const config = readConfig();
   const sends = createSendsTable({ tableName: config.sendsTable, recordDays: config.sendRecordDays });
   const events = createNotificationEvents(config.eventBusName);
-  const deliver = createDelivery({
-    sendEmail: createEmailSender(config.senderEmail),
-    sendSms: createSmsSender(),
-  });
-  const ports: NotifyPorts = {
-    catalog: templateCatalog,
-    sendOnce: sends.once(deliver),
-    publishFailed: (event, record) => events.notificationFailed(event, record),
+  const email = createEmailSender(config.senderEmail);
+  const sms = createSmsSender();
+  const senders: ChannelSenders = {
+    sendEmail: email.send,
+    sendBulkEmail: email.sendBulk,
+    sendSms: sms.send,
   };
-  return { config, idempotencyConfig: sends.config, ports, scheduleRetry: createRetryScheduler() };
+  const ratePerWorker = async () =>
+    reminderRatePerWorker(
+      await email.maxSendRate(config.quotaRefreshSeconds * 1000),
+      config.transactionalShare,
+      config.reminderWorkers,
+    );
+  // One pacer per worker (container): its sliding second carries over from one batch to the next.
+  const pacer = new SendPacer(ratePerWorker);
+
+  /** The ports of one invocation: claims last, and throttled sends are retried, until its time runs out. */
+  function lanePorts(lane: Lane, remainingMs: number): NotifyPorts {
+    const leaseUntil = Date.now() + remainingMs;
+    const deadline = leaseUntil - Math.min(SAFETY_MS, remainingMs / 3);
+    return {
+      catalog: templateCatalog,
+      skipReason: (request) =>
+        request.channel === 'email'
+          ? email.suppressionReason(request.address)
+          : sms.optOutReason(request.address),
+      claim: (requests) => sends.claim(requests, leaseUntil),
+      send:
+        lane === 'reminders'
+          ? sendPacedInBulk(senders, pacer, async () => bulkChunkSize(await ratePerWorker()), deadline)
+          : sendEachAtOnce(senders, deadline),
+      complete: (records) => sends.complete(records),
+      release: (requests) => sends.release(requests),
+      publishFailed: (event, record) => events.notificationFailed(event, record),
+      now: () => new Date(),
+    };
+  }
+  return { config, lanePorts, scheduleRetry: createRetryScheduler() };
 }

@@ -1,28 +1,110 @@
-import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import {
+  GetAccountCommand,
+  GetSuppressedDestinationCommand,
+  NotFoundException,
+  SendBulkEmailCommand,
+  SendEmailCommand,
+  SESv2Client,
+} from '@aws-sdk/client-sesv2';
 import { awsClient } from '@payflow/shared';
 import type { CustomerDetailType } from '../domain/customer-events';
+import { bulkEntryError } from '../domain/delivery-errors';
+import type { SendOutcome } from '../domain/notify';
 import type { EmailMessage } from '../domain/render';
+import { createTtlCache } from './ttl-cache';
 
-/** SES v2 SendEmail from the configured sender; returns SES's MessageId. */
+/**
+ * The whole message is rendered here (Mustache, HTML-escaped where it must be), so the SES template only places
+ * it: triple braces, which Handlebars never escapes, and the text is never rendered twice.
+ */
+const WHOLE_MESSAGE_TEMPLATE = { Subject: '{{{subject}}}', Text: '{{{text}}}', Html: '{{{html}}}' };
+
+/** SES v2 from the configured sender: single sends, bulk sends, the account's quota and suppression list. */
 export function createEmailSender(senderEmail: string, client: SESv2Client = awsClient(SESv2Client)) {
-  return async (to: string, email: EmailMessage, detailType: CustomerDetailType): Promise<string> => {
-    const result = await client.send(
-      new SendEmailCommand({
-        FromEmailAddress: senderEmail,
-        Destination: { ToAddresses: [to] },
-        Content: {
-          Simple: {
-            Subject: { Data: email.subject, Charset: 'UTF-8' },
-            Body: {
-              Text: { Data: email.text, Charset: 'UTF-8' },
-              Html: { Data: email.html, Charset: 'UTF-8' },
+  const suppressions = createTtlCache<string | undefined>(60_000, 10_000);
+  let quota: { maxSendRate: number; readAt: number } | undefined;
+
+  return {
+    /** One SendEmail; returns SES's MessageId. */
+    async send(to: string, email: EmailMessage, detailType: CustomerDetailType): Promise<string> {
+      const result = await client.send(
+        new SendEmailCommand({
+          FromEmailAddress: senderEmail,
+          Destination: { ToAddresses: [to] },
+          Content: {
+            Simple: {
+              Subject: { Data: email.subject, Charset: 'UTF-8' },
+              Body: {
+                Text: { Data: email.text, Charset: 'UTF-8' },
+                Html: { Data: email.html, Charset: 'UTF-8' },
+              },
             },
           },
-        },
-        // Lets SES event destinations (bounces, complaints) be broken down by what the customer was told.
-        EmailTags: [{ Name: 'payflow-event', Value: detailType }],
-      }),
-    );
-    return result.MessageId ?? '';
+          // Lets SES event destinations (bounces, complaints) be broken down by what the customer was told.
+          EmailTags: [{ Name: 'payflow-event', Value: detailType }],
+        }),
+      );
+      return result.MessageId ?? '';
+    },
+
+    /**
+     * One SendBulkEmail for up to 50 recipients (one entry each); SES counts each against the send rate.
+     * A throttled call throws whole; otherwise each entry has its own outcome.
+     */
+    async sendBulk(
+      messages: Array<{ to: string; email: EmailMessage }>,
+      detailType: CustomerDetailType,
+    ): Promise<SendOutcome[]> {
+      const result = await client.send(
+        new SendBulkEmailCommand({
+          FromEmailAddress: senderEmail,
+          DefaultContent: { Template: { TemplateContent: WHOLE_MESSAGE_TEMPLATE, TemplateData: '{}' } },
+          DefaultEmailTags: [{ Name: 'payflow-event', Value: detailType }],
+          BulkEmailEntries: messages.map(({ to, email }) => ({
+            Destination: { ToAddresses: [to] },
+            ReplacementEmailContent: {
+              ReplacementTemplate: {
+                ReplacementTemplateData: JSON.stringify({
+                  subject: email.subject,
+                  text: email.text,
+                  html: email.html,
+                }),
+              },
+            },
+          })),
+        }),
+      );
+      const entries = result.BulkEmailEntryResults ?? [];
+      return messages.map((_, index) => {
+        const entry = entries[index];
+        if (!entry) return { error: new Error('SendBulkEmail returned no result for this entry') };
+        const error = bulkEntryError(entry.Status ?? 'UNKNOWN', entry.Error);
+        return error ? { error } : { providerMessageId: entry.MessageId ?? '' };
+      });
+    },
+
+    /** 'on the SES suppression list (BOUNCE)' when SES would not deliver to this address; remembered a minute. */
+    suppressionReason(address: string): Promise<string | undefined> {
+      return suppressions.get(address.toLowerCase(), async () => {
+        try {
+          const out = await client.send(new GetSuppressedDestinationCommand({ EmailAddress: address }));
+          return `on the SES account suppression list (${out.SuppressedDestination?.Reason ?? 'unknown reason'})`;
+        } catch (error) {
+          if (error instanceof NotFoundException) return undefined;
+          throw error;
+        }
+      });
+    },
+
+    /** GetAccount's SendQuota.MaxSendRate, read again after `refreshMs`. */
+    async maxSendRate(refreshMs: number): Promise<number> {
+      if (!quota || Date.now() - quota.readAt > refreshMs) {
+        const out = await client.send(new GetAccountCommand({}));
+        quota = { maxSendRate: out.SendQuota?.MaxSendRate ?? 1, readAt: Date.now() };
+      }
+      return quota.maxSendRate;
+    },
   };
 }
+
+export type EmailSender = ReturnType<typeof createEmailSender>;

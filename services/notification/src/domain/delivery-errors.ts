@@ -12,6 +12,37 @@ const permanentErrors: Record<NotificationChannel, ReadonlySet<string>> = {
 
 export type DeliveryErrorKind = 'permanent' | 'transient';
 
+/**
+ * SES over its maximum send rate (v2: `TooManyRequestsException`, v1: `Throttling`, both "Maximum sending rate
+ * exceeded."), SNS `Throttled`: retried with back-off, never a reason to give up on the message.
+ */
+export function isThrottling(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return (
+    [
+      'TooManyRequestsException',
+      'ThrottlingException',
+      'Throttling',
+      'Throttled',
+      'ThrottledException',
+    ].includes(error.name) || /maximum sending rate exceeded/i.test(error.message)
+  );
+}
+
+/** A SendBulkEmail entry's Status, as an error the per-channel rules above classify. */
+export function bulkEntryError(status: string, message: string | undefined): Error | undefined {
+  if (status === 'SUCCESS') return undefined;
+  const name =
+    status === 'MESSAGE_REJECTED'
+      ? 'MessageRejected'
+      : status === 'MAIL_FROM_DOMAIN_NOT_VERIFIED'
+        ? 'MailFromDomainNotVerifiedException'
+        : status === 'ACCOUNT_THROTTLED'
+          ? 'TooManyRequestsException'
+          : status;
+  return Object.assign(new Error(message || status), { name });
+}
+
 export function classifyDeliveryError(channel: NotificationChannel, error: unknown): DeliveryErrorKind {
   const name = error instanceof Error ? error.name : '';
   return permanentErrors[channel].has(name) ? 'permanent' : 'transient';

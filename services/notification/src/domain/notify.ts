@@ -18,10 +18,11 @@ export interface SendRecord {
   detailType: CustomerDetailType;
   channel: NotificationChannel;
   to: string;
-  status: 'SENT' | 'FAILED';
+  /** SKIPPED: the recipient is on the SES suppression list or opted out of SMS; nothing was sent, on purpose. */
+  status: 'SENT' | 'FAILED' | 'SKIPPED';
   /** SES MessageId or SNS MessageId. */
   providerMessageId?: string;
-  /** Why a FAILED send failed, as the provider said it. */
+  /** Why a send FAILED (as the provider said it) or was SKIPPED. */
   reason?: string;
   segments?: number;
   at: string;
@@ -29,9 +30,30 @@ export interface SendRecord {
   replayed?: boolean;
 }
 
-export interface Senders {
-  sendEmail(to: string, email: EmailMessage, detailType: CustomerDetailType): Promise<string>;
-  sendSms(to: string, sms: SmsMessage): Promise<string>;
+/** What one conditional write on the sends table found for a (event, channel). */
+export type ClaimResult =
+  | { state: 'claimed' }
+  | { state: 'done'; record: SendRecord }
+  /** Another delivery of the same event holds a live claim: this one waits and comes back. */
+  | { state: 'busy' };
+
+export type SendOutcome = { providerMessageId: string } | { error: unknown };
+
+export interface NotifyPorts {
+  catalog: TemplateCatalog;
+  /** Why this recipient must not be contacted (SES suppression list, SMS opt-out), or undefined. */
+  skipReason(request: SendRequest): Promise<string | undefined>;
+  /** One conditional write per request that claims it, or reads back what an earlier delivery did. */
+  claim(requests: SendRequest[]): Promise<ClaimResult[]>;
+  /** Sends every request as this lane does (one by one, or SendBulkEmail paced to the quota): one outcome each. */
+  send(requests: SendRequest[]): Promise<SendOutcome[]>;
+  /** Stores the records of claimed requests (batched writes). */
+  complete(records: SendRecord[]): Promise<void>;
+  /** Drops the claims of requests that failed transiently, so a retry may send them. */
+  release(requests: SendRequest[]): Promise<void>;
+  /** Tells the bus a channel failed for good (NotificationFailed). */
+  publishFailed(event: CustomerEvent, record: SendRecord): Promise<void>;
+  now(): Date;
 }
 
 /** A channel failed in a way a later receive may fix; the record is retried (and the other channel is not resent). */
@@ -49,49 +71,12 @@ export class TransientDeliveryError extends Error {
   }
 }
 
-/**
- * The send itself. A permanent error is a result (recorded FAILED, never retried); a transient one is thrown,
- * so the idempotency claim is released and the retry may send.
- */
-export function createDelivery(senders: Senders, now: () => Date = () => new Date()) {
-  return async function deliver(request: SendRequest): Promise<SendRecord> {
-    const recipient: Recipient = { channel: request.channel, address: request.address };
-    const base = {
-      eventId: request.eventId,
-      detailType: request.detailType,
-      channel: request.channel,
-      to: maskAddress(recipient),
-    };
-    try {
-      const providerMessageId =
-        request.channel === 'email'
-          ? await senders.sendEmail(request.address, request.email, request.detailType)
-          : await senders.sendSms(request.address, request.sms);
-      return {
-        ...base,
-        status: 'SENT',
-        providerMessageId,
-        ...(request.channel === 'sms' ? { segments: request.sms.segments } : {}),
-        at: now().toISOString(),
-      };
-    } catch (error) {
-      if (classifyDeliveryError(request.channel, error) === 'transient') throw error;
-      return {
-        ...base,
-        status: 'FAILED',
-        reason: describeError(error).slice(0, 900),
-        at: now().toISOString(),
-      };
-    }
-  };
-}
-
-export interface NotifyPorts {
-  catalog: TemplateCatalog;
-  /** `deliver` behind the sends record: at most one successful call per (eventId, channel). */
-  sendOnce(request: SendRequest): Promise<SendRecord>;
-  /** Tells the bus a channel failed for good (NotificationFailed). */
-  publishFailed(event: CustomerEvent, record: SendRecord): Promise<void>;
+/** Another delivery of the same event is sending this channel right now. */
+export class SendInProgressError extends Error {
+  override name = 'SendInProgressError';
+  constructor(request: SendRequest) {
+    super(`The ${request.channel} for event ${request.eventId} is being sent by another delivery`);
+  }
 }
 
 /** Renders what each chosen channel needs before anything is sent: a template error sends nothing. */
@@ -115,23 +100,146 @@ export function sendRequestsFor(event: CustomerEvent, catalog: TemplateCatalog):
   );
 }
 
+export interface BatchItem {
+  /** The SQS messageId: what a failure is reported by. */
+  id: string;
+  event: CustomerEvent;
+}
+
+export interface ItemResult {
+  id: string;
+  event: CustomerEvent;
+  records: SendRecord[];
+  /** Set when the item must come back: a channel failed transiently, was busy, or could not be rendered. */
+  error?: Error;
+}
+
+export interface BatchResult {
+  items: ItemResult[];
+  /** Sends that went out but whose records could not be stored (a redelivery after the claim expires resends). */
+  recordError?: unknown;
+}
+
+const keyOf = (request: { eventId: string; channel: NotificationChannel }) =>
+  `${request.eventId}#${request.channel}`;
+
 /**
- * Tells the customer about one event on every channel they chose. Channels go out side by side; a permanent
- * failure is published and the record is done; a transient one throws once every channel has had its go.
+ * Tells every customer of a batch on every channel they chose, exactly once per (event, channel): one claim each
+ * (a conditional write, side by side), the sends (the lane batches them), then one batched write of the records.
+ * A permanent refusal is a FAILED record and NotificationFailed; a suppressed or opted-out recipient is a SKIPPED
+ * record; a transient failure releases the claim and fails only its own item.
  */
-export async function notifyCustomer(event: CustomerEvent, ports: NotifyPorts): Promise<SendRecord[]> {
-  const requests = sendRequestsFor(event, ports.catalog);
-  const settled = await Promise.allSettled(requests.map((request) => ports.sendOnce(request)));
-  const records: SendRecord[] = [];
-  const failures: Array<{ channel: NotificationChannel; error: unknown }> = [];
-  settled.forEach((result, index) => {
-    if (result.status === 'fulfilled') records.push(result.value);
-    else failures.push({ channel: requests[index]!.channel, error: result.reason });
+export async function notifyBatch(items: BatchItem[], ports: NotifyPorts): Promise<BatchResult> {
+  const prepared = items.map((item) => {
+    try {
+      return { item, requests: sendRequestsFor(item.event, ports.catalog) };
+    } catch (error) {
+      return { item, requests: [] as SendRequest[], error: error as Error };
+    }
   });
-  for (const record of records) {
-    // Published again on a redelivery (with the same id), so a crash between the record and the publish loses nothing.
-    if (record.status === 'FAILED') await ports.publishFailed(event, record);
+  // The same event twice in one batch is sent once; the second copy reads the first's result.
+  const unique = new Map<string, SendRequest>();
+  for (const { requests } of prepared)
+    for (const r of requests) if (!unique.has(keyOf(r))) unique.set(keyOf(r), r);
+  const list = [...unique.values()];
+
+  const [claims, reasons] = await Promise.all([
+    list.length ? ports.claim(list) : Promise.resolve([]),
+    // SES drops suppressed addresses by itself; the check is what lets us record why, so an error sends anyway.
+    Promise.all(list.map((r) => ports.skipReason(r).catch(() => undefined))),
+  ]);
+
+  const outcomes = new Map<string, { record: SendRecord } | { error: unknown }>();
+  const fresh: SendRecord[] = [];
+  const toSend: SendRequest[] = [];
+  const base = (r: SendRequest) => ({
+    eventId: r.eventId,
+    detailType: r.detailType,
+    channel: r.channel,
+    to: maskAddress({ channel: r.channel, address: r.address } satisfies Recipient),
+    at: ports.now().toISOString(),
+  });
+  list.forEach((request, index) => {
+    const claim = claims[index]!;
+    const reason = reasons[index];
+    if (claim.state === 'done') outcomes.set(keyOf(request), { record: { ...claim.record, replayed: true } });
+    else if (claim.state === 'busy')
+      outcomes.set(keyOf(request), { error: new SendInProgressError(request) });
+    else if (reason) {
+      const record: SendRecord = { ...base(request), status: 'SKIPPED', reason };
+      fresh.push(record);
+      outcomes.set(keyOf(request), { record });
+    } else toSend.push(request);
+  });
+
+  let sent: SendOutcome[];
+  try {
+    sent = toSend.length ? await ports.send(toSend) : [];
+  } catch (error) {
+    sent = toSend.map(() => ({ error }));
   }
-  if (failures.length > 0) throw new TransientDeliveryError(event.detail.id, failures);
-  return records;
+  const released: SendRequest[] = [];
+  toSend.forEach((request, index) => {
+    const outcome = sent[index] ?? { error: new Error('The sender returned no outcome') };
+    if ('providerMessageId' in outcome) {
+      const record: SendRecord = {
+        ...base(request),
+        status: 'SENT',
+        providerMessageId: outcome.providerMessageId,
+        ...(request.channel === 'sms' ? { segments: request.sms.segments } : {}),
+      };
+      fresh.push(record);
+      outcomes.set(keyOf(request), { record });
+    } else if (classifyDeliveryError(request.channel, outcome.error) === 'permanent') {
+      const record: SendRecord = {
+        ...base(request),
+        status: 'FAILED',
+        reason: describeError(outcome.error).slice(0, 900),
+      };
+      fresh.push(record);
+      outcomes.set(keyOf(request), { record });
+    } else {
+      released.push(request);
+      outcomes.set(keyOf(request), { error: outcome.error });
+    }
+  });
+
+  let recordError: unknown;
+  await Promise.all([
+    fresh.length ? ports.complete(fresh).catch((error: unknown) => (recordError = error)) : undefined,
+    // A claim left behind only delays a retry until it expires.
+    released.length ? ports.release(released).catch(() => undefined) : undefined,
+  ]);
+
+  const seen = new Set<string>();
+  const results = await Promise.all(
+    prepared.map(async ({ item, requests, error }): Promise<ItemResult> => {
+      if (error) return { id: item.id, event: item.event, records: [], error };
+      const records: SendRecord[] = [];
+      const failures: Array<{ channel: NotificationChannel; error: unknown }> = [];
+      for (const request of requests) {
+        const key = keyOf(request);
+        const outcome = outcomes.get(key)!;
+        const follower = seen.has(key);
+        seen.add(key);
+        if ('record' in outcome)
+          records.push(follower ? { ...outcome.record, replayed: true } : outcome.record);
+        else failures.push({ channel: request.channel, error: outcome.error });
+      }
+      try {
+        // Published again on a redelivery (same id), so a crash between the record and the publish loses nothing.
+        for (const record of records)
+          if (record.status === 'FAILED') await ports.publishFailed(item.event, record);
+      } catch (publishError) {
+        failures.push({ channel: records.find((r) => r.status === 'FAILED')!.channel, error: publishError });
+      }
+      return {
+        id: item.id,
+        event: item.event,
+        records,
+        ...(failures.length ? { error: new TransientDeliveryError(item.event.detail.id, failures) } : {}),
+      };
+    }),
+  );
+  return { items: results, ...(recordError !== undefined ? { recordError } : {}) };
 }

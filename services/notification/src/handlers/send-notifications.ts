@@ -1,22 +1,18 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { logger, services } from '../wiring';
-import { createNotifyRecord } from './notify-record';
+import { notifySqsBatch } from './notify-batch';
 
-const processor = new BatchProcessor(EventType.SQS);
-let notifyRecord: ((record: SQSRecord) => Promise<void>) | undefined;
-
-/** SQS consumer of customer-facing events: per-record results, so one bad record never holds back the batch. */
-export const handler = async (event: SQSEvent, context: Context) => {
+/**
+ * The transactional lane: receipts, payment failures, refunds, order outcomes, expired sessions. Each message
+ * goes out on its own call at once; reminders never queue in front of these (they have their own queue).
+ */
+export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   logger.addContext(context);
-  const { config, idempotencyConfig, ports, scheduleRetry } = services();
-  // Claims on sends expire with this invocation's remaining time, so a crash mid-send frees them.
-  idempotencyConfig.registerLambdaContext(context);
-  notifyRecord ??= createNotifyRecord({
-    ports,
+  const { config, lanePorts, scheduleRetry } = services();
+  return notifySqsBatch(event.Records, {
+    ports: lanePorts('transactional', context.getRemainingTimeInMillis()),
     retryBaseSeconds: config.retryBaseSeconds,
     scheduleRetry,
     logger,
   });
-  return processPartialResponse(event, notifyRecord, processor, { context, throwOnFullBatchFailure: false });
 };

@@ -23,6 +23,7 @@ import {
   smsTo,
   STAGE,
   takeFromDlq,
+  REMINDERS_DLQ,
   uniqueEmail,
   uniquePhone,
   waitFor,
@@ -187,7 +188,7 @@ describe('exactly once per event and channel', () => {
 });
 
 describe('failures', () => {
-  it('moves a poison record to the DLQ after three receives while the other nine of its batch are sent', async () => {
+  it('moves a poison reminder to the reminders DLQ after five receives while the other nine are sent', async () => {
     const valid = Array.from({ length: 9 }, () => invoiceDue(uniqueEmail('batch')));
     const poison = invoiceDue(uniqueEmail('poison'));
     const poisonDetail = structuredClone(poison.detail) as unknown as {
@@ -207,7 +208,11 @@ describe('failures', () => {
         async () => (await emailsTo(detail.data.contact.email!)).length > 0,
       );
     }
-    const parked = await takeFromDlq((message) => message.Body?.includes(poison.detail.id) ?? false);
+    const parked = await takeFromDlq(
+      (message) => message.Body?.includes(poison.detail.id) ?? false,
+      60_000,
+      REMINDERS_DLQ,
+    );
     await settled();
 
     for (const { detail } of valid) expect(await emailsTo(detail.data.contact.email!)).toHaveLength(1);
@@ -217,7 +222,7 @@ describe('failures', () => {
     const receives = logs
       .split('\n')
       .filter((line) => line.includes(parked.MessageId!) && line.includes('Record is not a customer event'));
-    expect(receives).toHaveLength(3);
+    expect(receives).toHaveLength(5);
   });
 
   it('still sends exactly one e-mail when SES throttles the next two calls', async () => {
@@ -236,14 +241,16 @@ describe('failures', () => {
     expect(await emailsTo(email)).toHaveLength(1);
   });
 
-  it('retries a record that SES keeps throttling past the SDK retries, without resending its SMS', async () => {
+  it('retries a record SES keeps failing (503) past the SDK retries, without resending its SMS', async () => {
     const email = uniqueEmail();
     const phone = uniquePhone();
-    // Five refusals: more than one invocation's SDK attempts (3), so the record itself fails and comes back.
+    // Five 503s: more than one invocation's SDK attempts (3), so the record itself fails and comes back.
+    // (Throttling is waited out inside the invocation instead: see the pacing tests.)
     await injectFault({
       service: 'ses',
       operation: 'SendEmail',
-      error: 'TooManyRequestsException',
+      error: 'ServiceUnavailable',
+      status: 503,
       count: 5,
       match: email,
     });
@@ -344,11 +351,12 @@ describe('customer values are escaped', () => {
 describe('DLQ tools', () => {
   it('peek lists a record SES refused through all three receives; redrive sends it once when SES is back', async () => {
     const email = uniqueEmail('parked');
-    // Enough refusals for three receives of three SDK attempts each.
+    // Enough 503s for three receives of three SDK attempts each.
     await injectFault({
       service: 'ses',
       operation: 'SendEmail',
-      error: 'TooManyRequestsException',
+      error: 'ServiceUnavailable',
+      status: 503,
       count: 9,
       match: email,
     });

@@ -20,6 +20,9 @@ export const STAGE = 'local';
 export const BUS = `payflow-${STAGE}`;
 export const QUEUE = `payflow-notification-${STAGE}-notifications`;
 export const DLQ = `${QUEUE}-dlq`;
+/** The reminders lane (InvoiceDue). */
+export const REMINDERS_QUEUE = `payflow-notification-${STAGE}-reminders`;
+export const REMINDERS_DLQ = `${REMINDERS_QUEUE}-dlq`;
 export const BENCH_QUEUE = `payflow-notification-${STAGE}-bench`;
 
 /** The local cloud's edge: set by the integration project's globalSetup (never a fixed port). */
@@ -108,6 +111,7 @@ export async function injectFault(fault: {
   service: string;
   operation: string;
   error: string;
+  status?: number;
   count: number;
   /** The recipient: only calls for it fail, so other tests running at the same time are not hit. */
   match: string;
@@ -159,19 +163,24 @@ export async function queueDepth(name: string, sqs = clients().sqs): Promise<num
   );
 }
 
-/** Waits until the notifications queue holds nothing: every record sent, refused for good, or in the DLQ. */
-// Generous: while the whole suite runs, other services' tests fill the same queue (bills files announce thousands).
+/** Waits until both lanes' queues hold nothing: every record sent, refused for good, skipped, or in a DLQ. */
+// Generous: while the whole suite runs, other services' tests fill the same queues (bills files announce thousands).
 export async function settled(timeoutMs = 240_000): Promise<void> {
-  await waitFor('the notifications queue to drain', async () => (await queueDepth(QUEUE)) === 0, timeoutMs);
+  await waitFor(
+    'the notifications and reminders queues to drain',
+    async () => (await queueDepth(QUEUE)) + (await queueDepth(REMINDERS_QUEUE)) === 0,
+    timeoutMs,
+  );
 }
 
 /** Reads the DLQ until a message matches; returns it with its receive count, and deletes it (tests leave no trace). */
 export async function takeFromDlq(
   matches: (message: Message) => boolean,
   timeoutMs = 60_000,
+  dlq = DLQ,
 ): Promise<Message> {
   const { sqs } = clients();
-  const url = await queueUrl(DLQ, sqs);
+  const url = await queueUrl(dlq, sqs);
   return waitFor(
     'the message in the DLQ',
     async () => {

@@ -3,12 +3,12 @@ import type { CustomerEvent } from '../../src/domain/customer-events';
 import { classifyDeliveryError, retryDelaySeconds } from '../../src/domain/delivery-errors';
 import { notificationFailedId, uuidV5 } from '../../src/domain/event-ids';
 import {
-  createDelivery,
-  notifyCustomer,
+  notifyBatch,
   TransientDeliveryError,
+  type ClaimResult,
+  type NotifyPorts,
+  type SendOutcome,
   type SendRecord,
-  type SendRequest,
-  type Senders,
 } from '../../src/domain/notify';
 import { catalogFromDisk } from '../support/catalog';
 import { contractExample, readdressed } from '../support/contract-fixtures';
@@ -28,60 +28,63 @@ function paymentSucceeded(channels: NotificationChannel[]): CustomerEvent {
   } as CustomerEvent;
 }
 
-/** Senders that record what they were asked to send, failing with the errors queued per channel. */
-function outbox(failures: Partial<Record<NotificationChannel, Error[]>> = {}) {
+/** In-memory ports: a sends table with claims and records, senders that fail with the errors queued per channel. */
+export function memoryPorts(
+  failures: Partial<Record<NotificationChannel, Error[]>> = {},
+  skip: Record<string, string> = {},
+) {
   const sent: Array<{ channel: NotificationChannel; to: string; text: string }> = [];
-  const senders: Senders = {
-    async sendEmail(to, email) {
-      const failure = failures.email?.shift();
-      if (failure) throw failure;
-      sent.push({ channel: 'email', to, text: email.text });
-      return `email-${sent.length}`;
-    },
-    async sendSms(to, sms) {
-      const failure = failures.sms?.shift();
-      if (failure) throw failure;
-      sent.push({ channel: 'sms', to, text: sms.text });
-      return `sms-${sent.length}`;
-    },
-  };
-  return { sent, senders };
-}
-
-/** The sends record as Powertools keeps it: the first successful result per (eventId, channel) is replayed. */
-function inMemorySendsRecord(deliver: (request: SendRequest) => Promise<SendRecord>) {
-  const stored = new Map<string, SendRecord>();
-  return async (request: SendRequest): Promise<SendRecord> => {
-    const key = `${request.eventId}#${request.channel}`;
-    const existing = stored.get(key);
-    if (existing) return { ...existing, replayed: true };
-    const record = await deliver(request);
-    stored.set(key, record);
-    return record;
-  };
-}
-
-function ports(failures: Partial<Record<NotificationChannel, Error[]>> = {}) {
-  const { sent, senders } = outbox(failures);
   const published: Array<{ eventId: string; record: SendRecord }> = [];
-  const now = () => new Date('2026-11-21T10:00:00Z');
-  return {
-    sent,
-    published,
-    ports: {
-      catalog: catalogFromDisk(),
-      sendOnce: inMemorySendsRecord(createDelivery(senders, now)),
-      publishFailed: async (event: CustomerEvent, record: SendRecord) => {
-        published.push({ eventId: event.detail.id, record });
-      },
+  const table = new Map<string, { claimed: boolean; record?: SendRecord }>();
+  const key = (r: { eventId: string; channel: string }) => `${r.eventId}#${r.channel}`;
+  const ports: NotifyPorts = {
+    catalog: catalogFromDisk(),
+    skipReason: async (request) => skip[request.address],
+    async claim(requests) {
+      return requests.map((request): ClaimResult => {
+        const found = table.get(key(request));
+        if (found?.record) return { state: 'done', record: found.record };
+        if (found?.claimed) return { state: 'busy' };
+        table.set(key(request), { claimed: true });
+        return { state: 'claimed' };
+      });
     },
+    async send(requests) {
+      return requests.map((request): SendOutcome => {
+        const failure = failures[request.channel]?.shift();
+        if (failure) return { error: failure };
+        sent.push({
+          channel: request.channel,
+          to: request.address,
+          text: request.channel === 'email' ? request.email.text : request.sms.text,
+        });
+        return { providerMessageId: `${request.channel}-${sent.length}` };
+      });
+    },
+    async complete(records) {
+      for (const record of records) table.set(key(record), { claimed: true, record });
+    },
+    async release(requests) {
+      for (const request of requests) table.delete(key(request));
+    },
+    async publishFailed(event, record) {
+      published.push({ eventId: event.detail.id, record });
+    },
+    now: () => new Date('2026-11-21T10:00:00Z'),
   };
+  return { sent, published, table, ports };
+}
+
+async function notifyOne(event: CustomerEvent, ports: NotifyPorts): Promise<SendRecord[]> {
+  const { items } = await notifyBatch([{ id: 'm1', event }], ports);
+  if (items[0]!.error) throw items[0]!.error;
+  return items[0]!.records;
 }
 
 describe('notifying a customer', () => {
   it('sends one message per chosen channel and records each as SENT with a masked address', async () => {
-    const { sent, ports: p } = ports();
-    const records = await notifyCustomer(paymentSucceeded(['email', 'sms']), p);
+    const { sent, ports: p } = memoryPorts();
+    const records = await notifyOne(paymentSucceeded(['email', 'sms']), p);
     expect(sent.map((s) => [s.channel, s.to])).toEqual([
       ['email', 'grace@example.com'],
       ['sms', '+14155550123'],
@@ -94,18 +97,63 @@ describe('notifying a customer', () => {
   });
 
   it('sends nothing the second time the same event arrives', async () => {
-    const { sent, ports: p } = ports();
+    const { sent, ports: p } = memoryPorts();
     const event = paymentSucceeded(['email', 'sms']);
-    await notifyCustomer(event, p);
-    const again = await notifyCustomer(event, p);
+    await notifyOne(event, p);
+    const again = await notifyOne(event, p);
     expect(sent).toHaveLength(2);
     expect(again.every((r) => r.replayed)).toBe(true);
   });
 
-  it('records a permanent refusal as FAILED, publishes it, and still sends the other channel', async () => {
-    const { sent, published, ports: p } = ports({ email: [awsError('MessageRejected')] });
+  it('sends once when one batch holds the same event three times; the copies read the first result', async () => {
+    const { sent, ports: p } = memoryPorts();
     const event = paymentSucceeded(['email', 'sms']);
-    const records = await notifyCustomer(event, p);
+    const { items } = await notifyBatch(
+      ['a', 'b', 'c'].map((id) => ({ id, event })),
+      p,
+    );
+    expect(sent).toHaveLength(2);
+    expect(items.map((i) => i.error)).toEqual([undefined, undefined, undefined]);
+    expect(items.map((i) => i.records.every((r) => r.replayed === true))).toEqual([false, true, true]);
+  });
+
+  it('fails (to retry later) a delivery that finds another one mid-send, and sends nothing', async () => {
+    const { sent, table, ports: p } = memoryPorts();
+    const event = paymentSucceeded(['email']);
+    table.set(`${event.detail.id}#email`, { claimed: true });
+    const { items } = await notifyBatch([{ id: 'm1', event }], p);
+    expect(items[0]!.error).toBeInstanceOf(TransientDeliveryError);
+    expect(String(items[0]!.error)).toContain('being sent by another delivery');
+    expect(sent).toHaveLength(0);
+  });
+
+  it('skips a suppressed or opted-out recipient with the reason, records it, and never retries it', async () => {
+    const {
+      sent,
+      published,
+      ports: p,
+    } = memoryPorts(
+      {},
+      {
+        'grace@example.com': 'on the SES account suppression list (BOUNCE)',
+        '+14155550123': 'the phone number opted out of SMS from this account',
+      },
+    );
+    const event = paymentSucceeded(['email', 'sms']);
+    const records = await notifyOne(event, p);
+    expect(sent).toHaveLength(0);
+    expect(published).toHaveLength(0);
+    expect(records.map((r) => [r.channel, r.status, r.reason])).toEqual([
+      ['email', 'SKIPPED', 'on the SES account suppression list (BOUNCE)'],
+      ['sms', 'SKIPPED', 'the phone number opted out of SMS from this account'],
+    ]);
+    expect((await notifyOne(event, p)).every((r) => r.replayed && r.status === 'SKIPPED')).toBe(true);
+  });
+
+  it('records a permanent refusal as FAILED, publishes it, and still sends the other channel', async () => {
+    const { sent, published, ports: p } = memoryPorts({ email: [awsError('MessageRejected')] });
+    const event = paymentSucceeded(['email', 'sms']);
+    const records = await notifyOne(event, p);
     expect(records.map((r) => r.status)).toEqual(['FAILED', 'SENT']);
     expect(records[0]!.reason).toContain('MessageRejected');
     expect(sent.map((s) => s.channel)).toEqual(['sms']);
@@ -113,22 +161,22 @@ describe('notifying a customer', () => {
   });
 
   it('does not retry a permanent refusal: a redelivery publishes the same failure again and sends nothing', async () => {
-    const { sent, published, ports: p } = ports({ sms: [awsError('InvalidParameter')] });
+    const { sent, published, ports: p } = memoryPorts({ sms: [awsError('InvalidParameter')] });
     const event = paymentSucceeded(['sms']);
-    await notifyCustomer(event, p);
-    await notifyCustomer(event, p);
+    await notifyOne(event, p);
+    await notifyOne(event, p);
     expect(sent).toHaveLength(0);
     expect(published).toHaveLength(2);
     expect(published[1]!.record.replayed).toBe(true);
   });
 
-  it('throws on a transient error after the other channel is sent, and the retry sends only the failed one', async () => {
-    const { sent, ports: p } = ports({ email: [awsError('TooManyRequestsException')] });
+  it('fails on a transient error after the other channel is sent, and the retry sends only the failed one', async () => {
+    const { sent, ports: p } = memoryPorts({ email: [awsError('InternalFailure')] });
     const event = paymentSucceeded(['email', 'sms']);
-    await expect(notifyCustomer(event, p)).rejects.toThrow(TransientDeliveryError);
+    await expect(notifyOne(event, p)).rejects.toThrow(TransientDeliveryError);
     expect(sent.map((s) => s.channel)).toEqual(['sms']);
 
-    const records = await notifyCustomer(event, p);
+    const records = await notifyOne(event, p);
     expect(sent.map((s) => s.channel)).toEqual(['sms', 'email']);
     expect(records.map((r) => [r.channel, r.status, Boolean(r.replayed)])).toEqual([
       ['email', 'SENT', false],
@@ -137,8 +185,17 @@ describe('notifying a customer', () => {
   });
 
   it('treats an error it has never seen as transient: the record goes to the DLQ rather than being dropped', async () => {
-    const { ports: p } = ports({ email: [awsError('SomethingNew')] });
-    await expect(notifyCustomer(paymentSucceeded(['email']), p)).rejects.toThrow(/email \(SomethingNew/);
+    const { ports: p } = memoryPorts({ email: [awsError('SomethingNew')] });
+    await expect(notifyOne(paymentSucceeded(['email']), p)).rejects.toThrow(/email \(SomethingNew/);
+  });
+
+  it('reports records it could not store without failing the items: they were sent', async () => {
+    const { sent, ports: p } = memoryPorts();
+    const failing = { ...p, complete: async () => Promise.reject(new Error('DynamoDB down')) };
+    const result = await notifyBatch([{ id: 'm1', event: paymentSucceeded(['email']) }], failing);
+    expect(sent).toHaveLength(1);
+    expect(result.items[0]!.error).toBeUndefined();
+    expect(String(result.recordError)).toContain('DynamoDB down');
   });
 });
 
@@ -147,6 +204,7 @@ describe('which provider errors are permanent', () => {
     ['email', 'MessageRejected', 'permanent'],
     ['email', 'MailFromDomainNotVerifiedException', 'permanent'],
     ['email', 'TooManyRequestsException', 'transient'],
+    ['email', 'LimitExceededException', 'transient'],
     ['email', 'SendingPausedException', 'transient'],
     ['email', 'InternalFailure', 'transient'],
     ['sms', 'InvalidParameter', 'permanent'],

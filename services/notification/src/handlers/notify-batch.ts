@@ -1,0 +1,95 @@
+import { EventValidationError, parseSqsRecordEvent, withCorrelationId, type Logger } from '@payflow/shared';
+import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
+import { customerEvents } from '../domain/customer-events';
+import { describeError, retryDelaySeconds } from '../domain/delivery-errors';
+import { notifyBatch, type BatchItem, type NotifyPorts } from '../domain/notify';
+
+export interface BatchDependencies {
+  ports: NotifyPorts;
+  retryBaseSeconds: number;
+  /** Hides a failed record for this long before its next receive. */
+  scheduleRetry(record: SQSRecord, delaySeconds: number): Promise<void>;
+  logger: Logger;
+}
+
+/**
+ * One SQS batch: validate each record against its contract, tell every customer (sends are batched across the
+ * records: one claim each, SendBulkEmail on the reminders lane, one batched write of the records), log what
+ * happened, and report the records that must come back (ReportBatchItemFailures), each with its retry delay set.
+ */
+export async function notifySqsBatch(
+  records: SQSRecord[],
+  deps: BatchDependencies,
+): Promise<SQSBatchResponse> {
+  const { logger } = deps;
+  const failed: Array<{ record: SQSRecord; delay: number }> = [];
+  const receiveCount = (record: SQSRecord) => Number(record.attributes?.ApproximateReceiveCount ?? 1);
+
+  const items: BatchItem[] = [];
+  const byId = new Map<string, SQSRecord>();
+  for (const record of records) {
+    byId.set(record.messageId, record);
+    try {
+      items.push({ id: record.messageId, event: parseSqsRecordEvent(customerEvents, record) });
+    } catch (error) {
+      if (!(error instanceof EventValidationError)) throw error;
+      // Nobody to tell (no valid contact), and dropping it would lose it: it fails at once and waits in the DLQ.
+      logger.error(
+        'Record is not a customer event this service can notify; it goes to the DLQ after its third receive',
+        { messageId: record.messageId, receiveCount: receiveCount(record), error: error.message },
+      );
+      failed.push({ record, delay: retryDelaySeconds(receiveCount(record), deps.retryBaseSeconds, false) });
+    }
+  }
+
+  const { items: results, recordError } = await notifyBatch(items, deps.ports);
+  if (recordError !== undefined) {
+    logger.error(
+      'Sent, but the sends records were not stored: a redelivery after the claims expire would resend',
+      {
+        error: describeError(recordError),
+        eventIds: items.map((i) => i.event.detail.id),
+      },
+    );
+  }
+  for (const result of results) {
+    const record = byId.get(result.id)!;
+    const recordLogger = withCorrelationId(logger.createChild(), result.event.detail.correlationId);
+    for (const send of result.records) {
+      const message = send.replayed
+        ? 'Already handled; nothing sent again'
+        : send.status === 'SENT'
+          ? 'Notification sent'
+          : send.status === 'SKIPPED'
+            ? 'Notification skipped: the recipient must not be contacted on this channel'
+            : 'Notification refused for good; NotificationFailed published';
+      recordLogger.info(message, { messageId: record.messageId, receiveCount: receiveCount(record), send });
+    }
+    if (result.error) {
+      const delay = retryDelaySeconds(receiveCount(record), deps.retryBaseSeconds, true);
+      recordLogger.warn('Notification not sent; the record will be retried', {
+        messageId: record.messageId,
+        eventId: result.event.detail.id,
+        detailType: result.event.detailType,
+        receiveCount: receiveCount(record),
+        retryInSeconds: delay,
+        error: describeError(result.error),
+      });
+      failed.push({ record, delay });
+    }
+  }
+
+  await Promise.all(
+    failed.map(async ({ record, delay }) => {
+      try {
+        await deps.scheduleRetry(record, delay);
+      } catch (error) {
+        logger.warn('Could not shorten the retry delay; the record returns after the visibility timeout', {
+          messageId: record.messageId,
+          error: describeError(error),
+        });
+      }
+    }),
+  );
+  return { batchItemFailures: failed.map(({ record }) => ({ itemIdentifier: record.messageId })) };
+}
