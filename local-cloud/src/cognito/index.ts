@@ -47,6 +47,12 @@ export class CognitoIssuer {
     this.keys = new KeyStore(options.dataDir);
     this.pools = new UserPools((pool) => this.publish(pool));
     options.route('POST', '/oauth2/token', (req) => this.token(req));
+    // The token endpoint takes POST only.
+    const notPost = tokenResponse(405, { error: 'invalid_request' });
+    options.route('GET', '/oauth2/token', () => ({
+      ...notPost,
+      headers: { ...notPost.headers, allow: 'POST' },
+    }));
     options.route('GET', '/_local/cognito/clients', () => localJson(200, { pools: this.describe() }));
     options.route('POST', '/_local/cognito/mint', (req) => this.mint(req));
   }

@@ -264,6 +264,15 @@ describe('POST /oauth2/token', () => {
     expect(response.headers.get('x-local-cognito-reason')).toBeTruthy();
   });
 
+  it('takes POST only', async () => {
+    const response = await fetch(`${edge.endpoint}/oauth2/token?grant_type=client_credentials`);
+    expect([response.status, response.headers.get('allow'), await response.json()]).toEqual([
+      405,
+      'POST',
+      { error: 'invalid_request' },
+    ]);
+  });
+
   it('answers invalid_request to a JSON body', async () => {
     const response = await fetch(`${edge.endpoint}/oauth2/token`, {
       method: 'POST',
