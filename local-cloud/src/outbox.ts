@@ -28,6 +28,9 @@ export function registerOutboxRoutes(edge: Edge, emulators: { sns: SnsEmulator; 
     const emails = (await ses.emails()).map(normaliseEmail);
     return localJson(200, to ? emails.filter((e) => recipients(e).includes(to)) : emails);
   });
+  edge.route('GET', '/_local/emails/delivered', (req) =>
+    localJson(200, ses.deliveredTo(req.query.get('to') ?? '')),
+  );
   edge.route('DELETE', '/_local/emails', async () => {
     await ses.clearEmails();
     return { status: 204 };

@@ -55,6 +55,7 @@ export class SesEmulator implements Emulator {
       if (local && 'status' in local) return local;
       res = await forward(this.port, local ?? req);
       if (local && req.path.endsWith('/outbound-bulk-emails')) res = this.withDroppedEntries(req, res);
+      if (res.status === 200) this.noteDelivered(req, res);
     } catch (error) {
       if (error instanceof AwsError) return formatError(error, protocol);
       return formatError(
@@ -147,6 +148,7 @@ export class SesEmulator implements Emulator {
         this.account.admit(all.length);
         const kept = this.withoutSuppressed(body.Destination);
         if (all.length > 0 && recipientsOf(kept).length === 0) return json({ MessageId: droppedMessageId() });
+        this.forwardedRecipients.set(req, [recipientsOf(kept)]);
         return { ...req, body: Buffer.from(JSON.stringify({ ...body, Destination: kept })) };
       }
       case 'SendBulkEmail': {
@@ -157,6 +159,10 @@ export class SesEmulator implements Emulator {
         this.droppedEntries.set(
           req,
           kept.map((e) => recipientsOf(e.Destination).length === 0),
+        );
+        this.forwardedRecipients.set(
+          req,
+          kept.map((e) => recipientsOf(e.Destination)).filter((r) => r.length > 0),
         );
         return {
           ...req,
@@ -171,6 +177,45 @@ export class SesEmulator implements Emulator {
       default:
         return undefined;
     }
+  }
+
+  /** Recipients of each message forwarded to aws-ses-v2-local, by request (one list per e-mail or bulk entry). */
+  private readonly forwardedRecipients = new WeakMap<AwsRequest, string[][]>();
+  /** Per recipient (lower case): how many e-mails were delivered, and when the first and the last were (ms). */
+  private readonly delivered = new Map<string, { count: number; firstAt: number; lastAt: number }>();
+
+  /**
+   * What was delivered to an address, without listing the store (which holds every message body): cheap enough
+   * to poll while thousands of e-mails go out (GET /_local/emails/delivered?to=).
+   */
+  deliveredTo(address: string): { count: number; firstAt?: number; lastAt?: number } {
+    return this.delivered.get(bareAddress(address).toLowerCase()) ?? { count: 0 };
+  }
+
+  private noteDelivered(req: AwsRequest, res: AwsResponse): void {
+    const messages = this.forwardedRecipients.get(req);
+    if (!messages) return;
+    let accepted = messages.map(() => true);
+    if (req.path.endsWith('/outbound-bulk-emails')) {
+      // Only the forwarded entries' results, in order (dropped entries were answered here, not forwarded).
+      const dropped = this.droppedEntries.get(req) ?? [];
+      const results =
+        (JSON.parse(String(res.body)) as { BulkEmailEntryResults?: Array<{ Status?: string }> })
+          .BulkEmailEntryResults ?? [];
+      accepted = results.filter((_, i) => !dropped[i]).map((r) => r.Status === 'SUCCESS');
+    }
+    const now = Date.now();
+    messages.forEach((recipients, i) => {
+      if (!accepted[i]) return;
+      for (const address of recipients) {
+        const key = address.toLowerCase();
+        const seen = this.delivered.get(key);
+        if (seen) {
+          seen.count += 1;
+          seen.lastAt = now;
+        } else this.delivered.set(key, { count: 1, firstAt: now, lastAt: now });
+      }
+    });
   }
 
   /** Entries of a SendBulkEmail whose every recipient was suppressed: not forwarded, answered SUCCESS. */
@@ -221,6 +266,7 @@ export class SesEmulator implements Emulator {
   }
 
   async clearEmails(): Promise<void> {
+    this.delivered.clear();
     const res = await forward(this.port, localRequest('POST', '/clear-store'));
     if (res.status !== 200) throw new Error(`aws-ses-v2-local POST /clear-store answered ${res.status}`);
   }

@@ -7,7 +7,7 @@ import { createSmsSender } from './adapters/sms';
 import { readConfig } from './config';
 import { sendEachAtOnce, sendPacedInBulk, type ChannelSenders, type Lane } from './domain/lanes';
 import type { NotifyPorts } from './domain/notify';
-import { bulkChunkSize, reminderRatePerWorker, SendPacer } from './domain/pacing';
+import { bulkCallSize, reminderRatePerWorker, SendPacer } from './domain/pacing';
 import { templateCatalog } from './templates';
 
 export const logger: Logger = createLogger(process.env.POWERTOOLS_SERVICE_NAME || 'notification');
@@ -33,13 +33,11 @@ function build() {
     sendBulkEmail: email.sendBulk,
     sendSms: sms.send,
   };
+  const quota = () => email.maxSendRate(config.quotaRefreshSeconds * 1000);
   const ratePerWorker = async () =>
-    reminderRatePerWorker(
-      await email.maxSendRate(config.quotaRefreshSeconds * 1000),
-      config.transactionalShare,
-      config.reminderWorkers,
-    );
-  // One pacer per worker (container): its sliding second carries over from one batch to the next.
+    reminderRatePerWorker(await quota(), config.transactionalShare, config.reminderWorkers);
+  const callSize = async () => bulkCallSize(await quota(), config.transactionalShare, config.reminderWorkers);
+  // One pacer per worker (container): its spacing carries over from one batch to the next.
   const pacer = new SendPacer(ratePerWorker);
 
   /** The ports of one invocation: claims last, and throttled sends are retried, until its time runs out. */
@@ -52,10 +50,10 @@ function build() {
         request.channel === 'email'
           ? email.suppressionReason(request.address)
           : sms.optOutReason(request.address),
-      claim: (requests) => sends.claim(requests, leaseUntil),
+      claim: (requests) => sends.claim(requests, leaseUntil, lane === 'reminders'),
       send:
         lane === 'reminders'
-          ? sendPacedInBulk(senders, pacer, async () => bulkChunkSize(await ratePerWorker()), deadline)
+          ? sendPacedInBulk(senders, pacer, callSize, deadline)
           : sendEachAtOnce(senders, deadline),
       complete: (records) => sends.complete(records),
       release: (requests) => sends.release(requests),

@@ -155,3 +155,28 @@ it('seeds a suppression with POST /_local/ses/suppressions; a bulk entry to it s
   expect(await emailsTo('complainer@example.com')).toHaveLength(0);
   expect(await emailsTo('happy@example.com')).toHaveLength(1);
 });
+
+it('counts what was delivered to an address (GET /_local/emails/delivered), suppressed sends not included', async () => {
+  const delivered = async (to: string) =>
+    (await (await fetch(`${edge.endpoint}/_local/emails/delivered?to=${encodeURIComponent(to)}`)).json()) as {
+      count: number;
+      firstAt?: number;
+      lastAt?: number;
+    };
+  await client.send(email('counted@example.com'));
+  await client.send(
+    new SendBulkEmailCommand({
+      FromEmailAddress: 'billing@payflow.example',
+      DefaultContent: { Template: { TemplateContent: { Subject: 'Due', Text: 'Pay' }, TemplateData: '{}' } },
+      BulkEmailEntries: [
+        { Destination: { ToAddresses: ['complainer@example.com'] } },
+        { Destination: { ToAddresses: ['Counted@Example.com'] } },
+      ],
+    }),
+  );
+  const counted = await delivered('counted@example.com');
+  expect(counted.count).toBe(2);
+  expect(counted.lastAt).toBeGreaterThanOrEqual(counted.firstAt!);
+  expect((await delivered('complainer@example.com')).count).toBe(0);
+  expect((await delivered('nobody@example.com')).count).toBe(0);
+});

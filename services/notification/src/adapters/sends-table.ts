@@ -4,6 +4,8 @@ import {
   DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
+  TransactionCanceledException,
+  TransactWriteItemsCommand,
   type AttributeValue,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
@@ -33,43 +35,95 @@ export function createSendsTable(options: {
   const TableName = options.tableName;
   const expiration = () => String(Math.floor(now() / 1000) + Math.round(options.recordDays * 86_400));
 
+  function claimPut(request: SendRequest, leaseUntilMs: number) {
+    return {
+      TableName,
+      Item: {
+        id: { S: sendKey(request.eventId, request.channel) },
+        status: { S: 'INPROGRESS' },
+        expiration: { N: expiration() },
+        in_progress_expiration: { N: String(Math.floor(leaseUntilMs)) },
+      },
+      // Free, expired, or a claim whose holder ran out of time (crashed): the same rule Powertools used.
+      ConditionExpression:
+        'attribute_not_exists(id) OR #expiration < :nowSeconds OR ' +
+        '(#status = :inProgress AND #leaseUntil < :nowMs)',
+      ExpressionAttributeNames: {
+        '#expiration': 'expiration',
+        '#status': 'status',
+        '#leaseUntil': 'in_progress_expiration',
+      },
+      ExpressionAttributeValues: {
+        ':nowSeconds': { N: String(Math.floor(now() / 1000)) },
+        ':nowMs': { N: String(now()) },
+        ':inProgress': { S: 'INPROGRESS' },
+      },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+    };
+  }
+
+  const readBack = async (request: SendRequest, item: Item | undefined): Promise<ClaimResult> =>
+    existingClaim(
+      item ??
+        (
+          await client.send(
+            new GetItemCommand({
+              TableName,
+              Key: { id: { S: sendKey(request.eventId, request.channel) } },
+              ConsistentRead: true,
+            }),
+          )
+        ).Item,
+    );
+
+  /**
+   * Many claims in one TransactWriteItems call (up to 100): one round trip instead of one per send. A claim
+   * that finds its key taken cancels the call; the cancellation says which, and the rest go again.
+   */
+  async function claimTogether(requests: SendRequest[], leaseUntilMs: number): Promise<ClaimResult[]> {
+    const results: Array<ClaimResult | undefined> = new Array(requests.length);
+    let pending = requests.map((_, i) => i);
+    for (let round = 0; round < 3 && pending.length > 1; round += 1) {
+      try {
+        await client.send(
+          new TransactWriteItemsCommand({
+            TransactItems: pending.map((i) => ({ Put: claimPut(requests[i]!, leaseUntilMs) })),
+          }),
+        );
+        for (const i of pending) results[i] = { state: 'claimed' };
+        return results as ClaimResult[];
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException) || !error.CancellationReasons) throw error;
+        const reasons = error.CancellationReasons;
+        const next: number[] = [];
+        await Promise.all(
+          pending.map(async (i, k) => {
+            const code = reasons[k]?.Code;
+            if (code === 'ConditionalCheckFailed')
+              results[i] = await readBack(requests[i]!, reasons[k]?.Item);
+            else if (code === 'TransactionConflict') results[i] = { state: 'busy' };
+            else next.push(i);
+          }),
+        );
+        pending = next;
+      }
+    }
+    // What is left (one, or a batch that kept colliding) is claimed one by one.
+    await Promise.all(pending.map(async (i) => (results[i] = await claimOne(requests[i]!, leaseUntilMs))));
+    return results as ClaimResult[];
+  }
+
   async function claimOne(request: SendRequest, leaseUntilMs: number): Promise<ClaimResult> {
-    const id = sendKey(request.eventId, request.channel);
     try {
       await client.send(
         new PutItemCommand({
-          TableName,
-          Item: {
-            id: { S: id },
-            status: { S: 'INPROGRESS' },
-            expiration: { N: expiration() },
-            in_progress_expiration: { N: String(Math.floor(leaseUntilMs)) },
-          },
-          // Free, expired, or a claim whose holder ran out of time (crashed): the same rule Powertools used.
-          ConditionExpression:
-            'attribute_not_exists(id) OR #expiration < :nowSeconds OR ' +
-            '(#status = :inProgress AND #leaseUntil < :nowMs)',
-          ExpressionAttributeNames: {
-            '#expiration': 'expiration',
-            '#status': 'status',
-            '#leaseUntil': 'in_progress_expiration',
-          },
-          ExpressionAttributeValues: {
-            ':nowSeconds': { N: String(Math.floor(now() / 1000)) },
-            ':nowMs': { N: String(now()) },
-            ':inProgress': { S: 'INPROGRESS' },
-          },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          ...claimPut(request, leaseUntilMs),
         }),
       );
       return { state: 'claimed' };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const existing =
-        error.Item ??
-        (await client.send(new GetItemCommand({ TableName, Key: { id: { S: id } }, ConsistentRead: true })))
-          .Item;
-      return existingClaim(existing);
+      return readBack(request, error.Item);
     }
   }
 
@@ -87,9 +141,16 @@ export function createSendsTable(options: {
   }
 
   return {
-    /** One conditional write per request, side by side; the claim lasts until `leaseUntilMs`. */
-    claim(requests: SendRequest[], leaseUntilMs: number): Promise<ClaimResult[]> {
-      return Promise.all(requests.map((request) => claimOne(request, leaseUntilMs)));
+    /**
+     * One conditional write per request; the claim lasts until `leaseUntilMs`. `together`: in TransactWriteItems
+     * calls of up to 100 (the reminders lane); otherwise one PutItem each, side by side (a few receipts).
+     */
+    claim(requests: SendRequest[], leaseUntilMs: number, together = false): Promise<ClaimResult[]> {
+      if (!together || requests.length < 2)
+        return Promise.all(requests.map((request) => claimOne(request, leaseUntilMs)));
+      const groups: SendRequest[][] = [];
+      for (let i = 0; i < requests.length; i += 100) groups.push(requests.slice(i, i + 100));
+      return Promise.all(groups.map((group) => claimTogether(group, leaseUntilMs))).then((r) => r.flat());
     },
     /** Stores the records as COMPLETED, 25 to a BatchWriteItem call. */
     complete(records: SendRecord[]): Promise<void> {

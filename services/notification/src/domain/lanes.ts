@@ -74,9 +74,9 @@ export function sendPacedInBulk(
       let waiting = indexes;
       let delay = 100;
       while (waiting.length > 0) {
-        const size = await chunkSize();
+        const size = Math.min(await chunkSize(), waiting.length);
+        await pacer.take(size);
         const chunk = waiting.slice(0, size);
-        await pacer.take(chunk.length);
         let results: SendOutcome[];
         try {
           results = await senders.sendBulkEmail(

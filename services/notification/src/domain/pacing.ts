@@ -1,7 +1,7 @@
 /**
  * Pacing the reminders lane to what SES allows. SES counts every recipient against the account's maximum send
- * rate over a sliding second and refuses the whole call beyond it; each reminders worker keeps the same count
- * of its own sends and waits until its share of the second has room.
+ * rate over a sliding second and refuses the whole call beyond it; each reminders worker sends its share of
+ * that rate, evenly spaced, in calls small enough that the workers together never pass it.
  */
 
 export interface Clock {
@@ -24,45 +24,34 @@ export function reminderRatePerWorker(
   return Math.max(bulk / Math.max(1, workers), 0.1);
 }
 
-/** Recipients per SendBulkEmail call: at most 50 (SES's limit) and at most half a worker's second, so sends spread. */
-export function bulkChunkSize(ratePerWorker: number): number {
-  return Math.max(1, Math.min(50, Math.floor(ratePerWorker / 2)));
+/**
+ * Recipients per SendBulkEmail call. Evenly spaced calls of c recipients put at most rate + c into any one
+ * second, so c is held to what the transactional share leaves over per worker: the workers together then stay
+ * under the quota wherever SES's second starts (1 at 50/s; SES's limit of 50 at a generous quota).
+ */
+export function bulkCallSize(maxSendRate: number, transactionalShare: number, workers: number): number {
+  const slack = (maxSendRate * transactionalShare) / Math.max(1, workers);
+  return Math.max(1, Math.min(50, Math.floor(slack)));
 }
 
 /**
- * A sliding one-second window of this worker's sends. `take(n)` resolves when n more recipients fit into the
- * last second's allowance; the allowance is read on every call, so a new quota applies at once.
+ * Spaces this worker's sends evenly at its rate (a leaky bucket): a call of n recipients may start n/rate
+ * seconds after the previous one started. The rate is read on every call, so a new quota applies at once.
  */
 export class SendPacer {
-  private sent: Array<{ at: number; count: number }> = [];
+  private nextFree = 0;
 
   constructor(
     private readonly ratePerSecond: () => Promise<number>,
     private readonly clock: Clock = systemClock,
-    private readonly windowMs = 1000,
   ) {}
 
   async take(count: number): Promise<void> {
-    for (;;) {
-      const limit = await this.ratePerSecond();
-      const now = this.clock.now();
-      this.sent = this.sent.filter((s) => s.at > now - this.windowMs);
-      const used = this.sent.reduce((sum, s) => sum + s.count, 0);
-      // A call larger than the whole allowance may go once the window is empty (it cannot be split further here).
-      if (used + count <= limit || used === 0) {
-        this.sent.push({ at: now, count });
-        return;
-      }
-      // Wait until enough of the oldest sends leave the window.
-      let freed = 0;
-      let until = now + 1;
-      for (const s of this.sent) {
-        freed += s.count;
-        until = s.at + this.windowMs + 1;
-        if (used - freed + count <= limit) break;
-      }
-      await this.clock.sleep(Math.max(1, until - now));
-    }
+    const rate = await this.ratePerSecond();
+    const now = this.clock.now();
+    const start = Math.max(now, this.nextFree);
+    this.nextFree = start + (count * 1000) / rate;
+    if (start > now) await this.clock.sleep(start - now);
   }
 }
 
