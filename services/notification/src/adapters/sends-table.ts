@@ -127,17 +127,24 @@ export function createSendsTable(options: {
     }
   }
 
+  /** BatchWriteItem calls of 25, side by side; unprocessed items go again with back-off. */
   async function write(requests: WriteRequest[]): Promise<void> {
-    for (let start = 0; start < requests.length; start += 25) {
-      let pending = requests.slice(start, start + 25);
-      for (let attempt = 0; pending.length > 0; attempt += 1) {
-        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
-        if (attempt === 6)
-          throw new Error(`${pending.length} writes to ${TableName} stayed unprocessed after 6 attempts`);
-        const out = await client.send(new BatchWriteItemCommand({ RequestItems: { [TableName]: pending } }));
-        pending = out.UnprocessedItems?.[TableName] ?? [];
-      }
-    }
+    const groups: WriteRequest[][] = [];
+    for (let start = 0; start < requests.length; start += 25) groups.push(requests.slice(start, start + 25));
+    await Promise.all(
+      groups.map(async (group) => {
+        let pending = group;
+        for (let attempt = 0; pending.length > 0; attempt += 1) {
+          if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+          if (attempt === 6)
+            throw new Error(`${pending.length} writes to ${TableName} stayed unprocessed after 6 attempts`);
+          const out = await client.send(
+            new BatchWriteItemCommand({ RequestItems: { [TableName]: pending } }),
+          );
+          pending = out.UnprocessedItems?.[TableName] ?? [];
+        }
+      }),
+    );
   }
 
   return {

@@ -70,51 +70,55 @@ export function sendPacedInBulk(
       else texts.push(sendOne(senders, request, deadline, clock).then((o) => void (outcomes[index] = o)));
     });
 
-    for (const [detailType, indexes] of emails) {
-      let waiting = indexes;
+    const throttledError = () =>
+      Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'TooManyRequestsException' });
+
+    /** One call, and again for what SES throttled (after a back-off and the pacer), until the deadline. */
+    const sendChunk = async (chunk: number[], detailType: CustomerDetailType): Promise<void> => {
+      let waiting = chunk;
       let delay = 100;
-      while (waiting.length > 0) {
-        const size = Math.min(await chunkSize(), waiting.length);
-        await pacer.take(size);
-        const chunk = waiting.slice(0, size);
+      for (;;) {
         let results: SendOutcome[];
         try {
           results = await senders.sendBulkEmail(
-            chunk.map((i) => {
+            waiting.map((i) => {
               const request = requests[i] as SendRequest & { channel: 'email' };
               return { to: request.address, email: request.email };
             }),
             detailType,
           );
         } catch (error) {
-          results = chunk.map(() => ({ error }));
+          results = waiting.map(() => ({ error }));
         }
-        const throttled = chunk.filter((_, k) => {
-          const result = results[k]!;
-          return 'error' in result && isThrottling(result.error);
+        const throttled: number[] = [];
+        waiting.forEach((i, k) => {
+          const result = results[k] ?? { error: throttledError() };
+          if ('error' in result && isThrottling(result.error)) throttled.push(i);
+          // Out of time or not throttled: this is the outcome (a throttled one is retried on the next receive).
+          outcomes[i] = result;
         });
-        chunk.forEach((i, k) => {
-          if (!throttled.includes(i)) outcomes[i] = results[k]!;
-        });
-        waiting = [...throttled, ...waiting.slice(size)];
-        if (throttled.length > 0) {
-          const wait = delay / 2 + Math.random() * (delay / 2);
-          if (clock.now() + wait >= deadline) {
-            // Out of time: the rest are transient failures, retried on the record's next receive.
-            for (const [k, i] of chunk.entries()) if (throttled.includes(i)) outcomes[i] = results[k]!;
-            for (const i of waiting.slice(throttled.length))
-              outcomes[i] = {
-                error: Object.assign(new Error('Maximum sending rate exceeded.'), {
-                  name: 'TooManyRequestsException',
-                }),
-              };
-            break;
-          }
-          await clock.sleep(wait);
-          delay = Math.min(delay * 2, 2000);
-        } else delay = 100;
+        if (throttled.length === 0) return;
+        const wait = delay / 2 + Math.random() * (delay / 2);
+        if (clock.now() + wait >= deadline) return;
+        await clock.sleep(wait);
+        delay = Math.min(delay * 2, 2000);
+        await pacer.take(throttled.length);
+        waiting = throttled;
+      }
+    };
+
+    // Calls start as the pacer allows and run side by side; a throttled call waits its turn again.
+    const calls: Promise<void>[] = [];
+    for (const [detailType, indexes] of emails) {
+      for (let start = 0; start < indexes.length;) {
+        const size = Math.min(await chunkSize(), indexes.length - start);
+        const chunk = indexes.slice(start, start + size);
+        start += size;
+        await pacer.take(chunk.length);
+        calls.push(sendChunk(chunk, detailType));
       }
     }
+    await Promise.all(calls);
     await Promise.all(texts);
     return outcomes;
   };
