@@ -1,0 +1,101 @@
+import { createLogger } from '@payflow/shared';
+import type { SQSRecord } from 'aws-lambda';
+import { notifySqsBatch } from '../../src/handlers/notify-batch';
+import { contractExample, readdressed } from '../support/contract-fixtures';
+import { memoryPorts } from '../support/memory-ports';
+
+const logger = createLogger('notification-test');
+logger.setLogLevel('SILENT');
+
+function sqsRecord(messageId: string, body: string, receiveCount = 1): SQSRecord {
+  return {
+    messageId,
+    receiptHandle: `handle-${messageId}`,
+    body,
+    attributes: {
+      ApproximateReceiveCount: String(receiveCount),
+      SentTimestamp: '1763720000000',
+      SenderId: 'AIDAEXAMPLE',
+      ApproximateFirstReceiveTimestamp: '1763720000001',
+    },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:payflow-notification-local-reminders',
+    awsRegion: 'us-east-1',
+  };
+}
+
+function harness(failures: Parameters<typeof memoryPorts>[0] = {}) {
+  const { sent, ports } = memoryPorts(failures);
+  const retries: Array<{ messageId: string; delaySeconds: number }> = [];
+  const run = (records: SQSRecord[], scheduleFails = false) =>
+    notifySqsBatch(records, {
+      ports,
+      retryBaseSeconds: 5,
+      scheduleRetry: async (record, delaySeconds) => {
+        if (scheduleFails) throw new Error('SQS down too');
+        retries.push({ messageId: record.messageId, delaySeconds });
+      },
+      logger,
+    });
+  return { sent, retries, run };
+}
+
+const validBody = (email: string) =>
+  JSON.stringify(readdressed(contractExample('InvoiceDue'), { channels: ['email'], email }));
+
+function withData(change: (data: Record<string, unknown>) => void): string {
+  const event = readdressed(contractExample('InvoiceDue'), { channels: ['email'], email: 'x@example.com' });
+  change(event.detail.data);
+  return JSON.stringify(event);
+}
+
+describe('a batch with bad records', () => {
+  const bad: Array<[string, string]> = [
+    ['a body that is not JSON', '{"detail-type": "InvoiceDue",'],
+    ['an empty body', ''],
+    ['JSON that is not an EventBridge event', '{"hello":"world"}'],
+    ['an event no customer hears about (BillsIngested)', JSON.stringify(contractExample('BillsIngested'))],
+    ['a missing contact', withData((data) => delete data.contact)],
+    ['money as a string', withData((data) => ((data.balance as Record<string, unknown>).amount = '125.50'))],
+    ['e-mail chosen without an address', withData((data) => (data.contact = { channels: ['email'] }))],
+    ['a 300 kB customer name', withData((data) => (data.customerName = 'A'.repeat(300_000)))],
+  ];
+
+  it.each(bad)('fails only the record with %s, at once, and sends the rest', async (_what, body) => {
+    const { sent, retries, run } = harness();
+    const response = await run([
+      sqsRecord('good-1', validBody('one@example.com')),
+      sqsRecord('bad', body, 2),
+      sqsRecord('good-2', validBody('two@example.com')),
+    ]);
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'bad' }] });
+    expect(sent.map((s) => s.to).sort()).toEqual(['one@example.com', 'two@example.com']);
+    expect(retries).toEqual([{ messageId: 'bad', delaySeconds: 0 }]);
+  });
+
+  it('reports every record when all of them fail, instead of failing the invocation', async () => {
+    const { run } = harness();
+    const response = await run([sqsRecord('a', 'nope'), sqsRecord('b', 'nope')]);
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['a', 'b']);
+  });
+});
+
+describe('a transient failure', () => {
+  it('fails the record and hides it for a delay that doubles with each receive', async () => {
+    const failure = () => Object.assign(new Error('down'), { name: 'InternalFailure' });
+    const { retries, run } = harness({ email: [failure(), failure(), failure()] });
+    for (const receiveCount of [1, 2, 3]) {
+      const response = await run([sqsRecord('m', validBody('a@example.com'), receiveCount)]);
+      expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm' }]);
+    }
+    expect(retries.map((r) => r.delaySeconds)).toEqual([5, 10, 20]);
+  });
+
+  it('still fails the record when the retry delay cannot be set (it returns after the visibility timeout)', async () => {
+    const { run } = harness({ email: [Object.assign(new Error('down'), { name: 'InternalFailure' })] });
+    const response = await run([sqsRecord('m', validBody('a@example.com'))], true);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm' }]);
+  });
+});
