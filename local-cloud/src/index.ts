@@ -23,6 +23,7 @@ import { SnsEmulator } from './sns';
 import { SqsEmulator } from './sqs';
 import { StepFunctionsEmulator } from './stepfunctions';
 import { startWebsite } from './website';
+import { createConsole, startConsoleServer } from './console';
 import { Supervisor } from './supervisor';
 import { SsmEmulator } from './ssm';
 import { SecretsManagerEmulator } from './secretsmanager';
@@ -211,12 +212,19 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     await offlineStarted;
 
     const websites: string[] = [];
+    // The local console: under /console of the billing page's server, and on PAYFLOW_CONSOLE_PORT when set.
+    const localConsole = createConsole({ endpoint: edge.endpoint, sqs, events, sns, ses, functionLogs });
+    stoppers.push(() => localConsole.close());
     if (offline) {
       for (const service of services.filter((s) => s.website)) {
-        const site = await startWebsite(service.dir, service.website!);
+        const site = await startWebsite(service.dir, service.website!, localConsole.handle);
         stoppers.push(() => site.close());
         websites.push(site.url);
       }
+    }
+    if (process.env.PAYFLOW_CONSOLE_PORT) {
+      const consoleSite = await startConsoleServer(localConsole, Number(process.env.PAYFLOW_CONSOLE_PORT));
+      stoppers.push(() => consoleSite.close());
     }
     ready = true;
 

@@ -55,6 +55,7 @@ async function main(): Promise<void> {
       rows.push([`${service.key} HTTP API`, `http://localhost:${service.offline.httpPort}`]);
   }
   for (const url of cloud.websites) rows.push(['Billing web page', url]);
+  for (const url of cloud.websites) rows.push(['Local console', new URL('/console', url).href]);
   const width = Math.max(...rows.map(([k]) => k.length));
   console.log('');
   for (const [what, where] of rows) console.log(`  ${what.padEnd(width)}  ${where}`);

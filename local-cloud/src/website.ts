@@ -24,9 +24,12 @@ const CONTENT_TYPES: Record<string, string> = {
 export async function startWebsite(
   serviceDir: string,
   site: LocalWebsite,
+  /** Pages of the local cloud's own served beside the site (the console under /console); true when answered. */
+  mounted?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean,
 ): Promise<{ url: string; close(): Promise<void> }> {
   const root = path.resolve(serviceDir, site.dir);
   const server = http.createServer((req, res) => {
+    if (mounted?.(req, res)) return;
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/config.json' && site.config) {
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });

@@ -1,0 +1,2 @@
+export { createConsole, startConsoleServer, type LocalConsole } from './server';
+export type { ConsoleSources } from './data';
