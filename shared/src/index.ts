@@ -8,3 +8,4 @@ export * from './money';
 export * from './cards';
 export * from './ids';
 export * from './domain-error';
+export * from './auth';

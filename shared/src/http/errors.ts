@@ -20,6 +20,8 @@ export interface ProblemDetails {
 /** An error a client can act on: its status, message and field problems are sent as they are. */
 export class HttpProblem extends Error {
   override name = 'HttpProblem';
+  /** Response headers the problem needs, e.g. `WWW-Authenticate` on a 401, `Retry-After` on a 429. */
+  headers: Record<string, string> = {};
   constructor(
     readonly status: number,
     readonly detail: string,
@@ -91,5 +93,14 @@ export class UnprocessableError extends HttpProblem {
   override name = 'UnprocessableError';
   constructor(detail: string, errors?: FieldProblem[]) {
     super(422, detail, errors);
+  }
+}
+
+/** Too many attempts from one caller or against one card: wait `retryAfterSeconds`, nothing was tried. */
+export class TooManyRequestsError extends HttpProblem {
+  override name = 'TooManyRequestsError';
+  constructor(detail: string, retryAfterSeconds: number) {
+    super(429, detail);
+    this.headers = { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) };
   }
 }

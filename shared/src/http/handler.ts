@@ -77,7 +77,7 @@ function jsonResponse(statusCode: number, body: unknown, headers: Record<string,
 function problemResponse(problem: HttpProblem): HttpResponse {
   return {
     statusCode: problem.status,
-    headers: { 'content-type': 'application/problem+json' },
+    headers: { ...problem.headers, 'content-type': 'application/problem+json' },
     body: JSON.stringify(problem.toProblemDetails()),
   };
 }
@@ -176,6 +176,14 @@ function validate<Schema extends z.ZodType>(
  * zod validation, CORS and application/problem+json errors. The route returns a value (200 JSON),
  * undefined (204) or an explicit `{ statusCode, body, headers }`.
  */
+/** The origins allowed to call this API from a browser: CORS_ORIGIN, comma-separated; none when unset. */
+function corsOrigins(env: NodeJS.ProcessEnv = process.env): string[] {
+  return (env.CORS_ORIGIN ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+}
+
 export function httpHandler<
   BodySchema extends z.ZodType | undefined = undefined,
   PathSchema extends z.ZodType | undefined = undefined,
@@ -196,7 +204,8 @@ export function httpHandler<
   const handler = middy<HttpEvent, HttpResponse>()
     .use(httpHeaderNormalizer() as Middleware)
     .use(httpEventNormalizer() as Middleware)
-    .use(httpCors(options.cors ?? { origin: '*' }) as Middleware)
+    // CORS only for the origin the service names (CORS_ORIGIN, e.g. the billing page); never '*'.
+    .use(httpCors(options.cors ?? { origins: corsOrigins() }) as Middleware)
     .use(problemResponses(logger));
   if (options.body) {
     handler.use(requireBoundedBody(maxBodyBytes)).use(httpJsonBodyParser() as Middleware);
