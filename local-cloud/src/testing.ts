@@ -45,3 +45,36 @@ export async function callApi<Body = Record<string, Json>>(
   }
   return { status: response.status, headers: response.headers, body: parsed as Body };
 }
+
+const tokens = new Map<string, Promise<string>>();
+
+/**
+ * An access token from the local issuer (POST /oauth2/token, client credentials) for one of the app clients the
+ * templates declare; the local secret of client `x` is `local-x-secret`. Cached per client and scopes.
+ */
+export function localToken(endpoint: string, clientId: string, scope?: string): Promise<string> {
+  const cacheKey = `${endpoint} ${clientId} ${scope ?? ''}`;
+  let token = tokens.get(cacheKey);
+  if (!token) {
+    token = (async () => {
+      const response = await fetch(`${endpoint}/oauth2/token`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from(`${clientId}:local-${clientId}-secret`).toString('base64')}`,
+        },
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          ...(scope ? { scope } : {}),
+        }).toString(),
+      });
+      const body = (await response.json()) as { access_token?: string };
+      if (!body.access_token)
+        throw new Error(`no token for ${clientId}: ${response.status} ${JSON.stringify(body)}`);
+      return body.access_token;
+    })();
+    tokens.set(cacheKey, token);
+    token.catch(() => tokens.delete(cacheKey));
+  }
+  return token;
+}

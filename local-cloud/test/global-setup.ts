@@ -32,6 +32,15 @@ export default async function globalSetup(): Promise<void> {
   process.env.PAYFLOW_SCHEDULE_TIME_SCALE ??= '0.05';
   process.env.PAYMENTS_RECONCILE_AFTER_SECONDS ??= '20';
   process.env.PAYMENTS_BANK_PENDING_SECONDS ??= '10';
+  // The local issuer on this run's edge port: services verify tokens against it and checkout asks it for one.
+  process.env.PAYFLOW_TOKEN_ISSUER ??= `${ENDPOINT}/local_payflowlocal`;
+  process.env.PAYFLOW_TOKEN_URL ??= `${ENDPOINT}/oauth2/token`;
+  // Every test calls from 127.0.0.1: the per-client limits would count the whole suite as one stranger.
+  process.env.PAYMENTS_DECLINES_PER_CLIENT ??= '100000';
+  process.env.PAYMENTS_WRONG_CODES_PER_CLIENT ??= '100000';
+  // Every test calls from 127.0.0.1: the per-client limits would count the whole suite as one stranger.
+  process.env.PAYMENTS_DECLINES_PER_CLIENT ??= '100000';
+  process.env.PAYMENTS_WRONG_CODES_PER_CLIENT ??= '100000';
   const dataDir = path.join(DATA_DIR, `test-${EDGE_PORT}`);
   fs.mkdirSync(dataDir, { recursive: true });
   const logFile = path.join(dataDir, 'local-cloud.log');

@@ -3,6 +3,7 @@
  * idempotency, the optimistic-locking transaction, the bank call and the event cost on top of one read.
  */
 import { randomUUID } from 'node:crypto';
+import { payLinkToken } from '@payflow/shared';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { BenchRow } from '@payflow/local-cloud/bench/stats';
@@ -58,11 +59,15 @@ export default async function bench(ctx: {
       },
     }),
   );
-  const lookUp = () => fetch(`${API}/invoices/${invoiceId}`);
+  // The customer's pay link (stage local's key), as their reminder carries it.
+  const access = {
+    'x-pay-link': payLinkToken(invoiceId, new Date(Date.now() + 3_600_000), 'local-pay-link-key'),
+  };
+  const lookUp = () => fetch(`${API}/invoices/${invoiceId}`, { headers: access });
   const pay = () =>
     fetch(`${API}/invoices/${invoiceId}/payments`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+      headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID(), ...access },
       body: JSON.stringify({
         amount: { amount: 150, currency: 'EUR' },
         card: {

@@ -1,3 +1,4 @@
+import { attemptLimits, type AttemptLimits, type LimitSettings } from './domain/throttle';
 /** Names and URLs the functions read from their environment (set in serverless.yml). */
 export interface PaymentsConfig {
   invoicesTable: string;
@@ -7,6 +8,9 @@ export interface PaymentsConfig {
   sessionExpiryQueueName: string;
   eventBusName: string;
   payPageUrl: string;
+  /** Failed attempts (declines, wrong access codes) per subject and window. */
+  attemptsTable: string;
+  limits: AttemptLimits;
   /** How old a hold, a pending payment or an unsent event must be before the reconciler takes it over. */
   reconcileAfterSeconds: number;
 }
@@ -18,6 +22,17 @@ function required(env: NodeJS.ProcessEnv, name: string): string {
   return value;
 }
 
+/** An optional whole-number setting, as `{ [key]: value }` when set. */
+function whole(env: NodeJS.ProcessEnv, name: string, key: keyof LimitSettings): LimitSettings {
+  const value = env[name];
+  if (value === undefined || value === '') return {};
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) {
+    throw new Error(`${name} must be a whole number of at least 1, got ${value}`);
+  }
+  return { [key]: parsed };
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): PaymentsConfig {
   return {
     invoicesTable: required(env, 'INVOICES_TABLE'),
@@ -27,6 +42,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): PaymentsConfig
     sessionExpiryQueueName: required(env, 'SESSION_EXPIRY_QUEUE_NAME'),
     eventBusName: required(env, 'EVENT_BUS_NAME'),
     payPageUrl: required(env, 'PAY_PAGE_URL'),
+    attemptsTable: required(env, 'ATTEMPTS_TABLE'),
+    limits: attemptLimits({
+      ...whole(env, 'DECLINES_PER_CARD', 'declinesPerCard'),
+      ...whole(env, 'DECLINES_PER_CLIENT', 'declinesPerClient'),
+      ...whole(env, 'WRONG_CODES_PER_INVOICE', 'wrongCodesPerInvoice'),
+      ...whole(env, 'WRONG_CODES_PER_CLIENT', 'wrongCodesPerClient'),
+    }),
     reconcileAfterSeconds: Number(env.RECONCILE_AFTER_SECONDS ?? 120),
   };
 }

@@ -1,4 +1,5 @@
 import { createLogger, type Logger } from '@payflow/shared';
+import { createAttemptCounter } from './adapters/attempts';
 import { bankProvider } from './adapters/bank-provider';
 import { createPaymentEvents } from './adapters/events';
 import { createExpiryQueue } from './adapters/expiry-queue';
@@ -42,6 +43,7 @@ function build(config: PaymentsConfig) {
     events,
     publish,
     expiryQueue: createExpiryQueue(config.sessionExpiryQueueName),
+    attempts: createAttemptCounter(config.attemptsTable),
     refunds: { ...refundStore, get: payments.get },
     invoiceTarget: (invoiceId: string) => ({
       target: createInvoiceTarget(config, invoiceId, readInvoice),

@@ -3,7 +3,8 @@
 'use strict';
 
 const $ = (id) => document.getElementById(id);
-const state = { apiUrl: '', invoice: null, session: null, idempotencyKey: null, paying: false };
+// `access` is what opens the invoice: the pay link's token from the reminder, or the access code typed with it.
+const state = { apiUrl: '', invoice: null, session: null, idempotencyKey: null, paying: false, access: {} };
 
 function decimalsOf(currency) {
   return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits;
@@ -52,7 +53,8 @@ function problemMessage(problem, fallback) {
 }
 
 async function callApi(path, options = {}) {
-  const response = await fetch(state.apiUrl + path, options);
+  const headers = { ...(options.headers || {}), ...(state.session ? {} : state.access) };
+  const response = await fetch(state.apiUrl + path, { ...options, headers });
   const text = await response.text();
   let body = null;
   try {
@@ -127,8 +129,9 @@ function newAttempt() {
 }
 
 function updateChannelFields() {
-  $('email-field').hidden = !$('notify-email').checked;
-  $('phone-field').hidden = !$('notify-sms').checked;
+  $('email-field').hidden = Boolean(state.invoice) || !$('notify-email').checked;
+  $('phone-field').hidden = Boolean(state.invoice) || !$('notify-sms').checked;
+  $('receipt-note').hidden = !state.invoice;
 }
 
 function readPayment() {
@@ -179,8 +182,11 @@ function readPayment() {
 
   const channels = [];
   const notification = {};
-  if ($('notify-email').checked) {
-    channels.push('email');
+  // An invoice's receipt goes to the contact details on the bill: only the channels are chosen here.
+  const addressed = !state.invoice;
+  if ($('notify-email').checked) channels.push('email');
+  if ($('notify-sms').checked) channels.push('sms');
+  if (addressed && $('notify-email').checked) {
     notification.email = $('email').value.trim();
     valid =
       setError(
@@ -189,8 +195,7 @@ function readPayment() {
         ['email'],
       ) && valid;
   } else setError('email-error', '', ['email']);
-  if ($('notify-sms').checked) {
-    channels.push('sms');
+  if (addressed && $('notify-sms').checked) {
     notification.phone = $('phone').value.replace(/[\s()-]/g, '');
     valid =
       setError(
@@ -233,9 +238,20 @@ function showResult(payment) {
 async function lookUp(event) {
   event.preventDefault();
   const invoiceId = $('invoice-id').value.trim();
+  const accessCode = $('access-code').value.trim();
   $('result').hidden = true;
   if (!setError('lookup-error', invoiceId ? '' : 'Enter the invoice number from your bill.', ['invoice-id']))
     return;
+  if (
+    !setError('lookup-error', accessCode ? '' : 'Enter the access code from your reminder.', ['access-code'])
+  )
+    return;
+  state.access = { 'x-access-code': accessCode };
+  await openInvoice(invoiceId);
+}
+
+/** Looks the invoice up with what opens it (state.access) and shows it, or the server's problem. */
+async function openInvoice(invoiceId) {
   $('lookup-button').disabled = true;
   try {
     const { status, body } = await callApi(`/invoices/${encodeURIComponent(invoiceId)}`);
@@ -310,8 +326,17 @@ async function start() {
     if (!state.paying) newAttempt();
   });
   updateChannelFields();
-  const sessionId = new URLSearchParams(location.search).get('session');
-  if (sessionId) {
+  const params = new URLSearchParams(location.search);
+  const sessionId = params.get('session');
+  const linkedInvoice = params.get('invoice');
+  if (linkedInvoice && params.get('token')) {
+    // The reminder's pay link: the token opens this one invoice; nothing to type.
+    state.access = { 'x-pay-link': params.get('token') };
+    $('invoice-id').value = linkedInvoice;
+    $('lookup-form').hidden = true;
+    await openInvoice(linkedInvoice);
+    if (!state.invoice) $('lookup-form').hidden = false;
+  } else if (sessionId) {
     $('lookup-form').hidden = true;
     const { status, body } = await callApi(`/payment-sessions/${encodeURIComponent(sessionId)}`);
     if (status === 200) showSession(body);

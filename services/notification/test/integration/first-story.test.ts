@@ -3,6 +3,7 @@
  * payments API with "both", the customer told by e-mail and SMS. Needs billing-ingest and payments running:
  * PAYFLOW_TEST_SERVICES=notification,payments,billing-ingest PAYFLOW_EDGE_PORT=4620 npx jest services/notification/test/integration/first-story
  */
+import { payLinkToken } from '@payflow/shared';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { randomInt, randomUUID } from 'node:crypto';
 import { emailsTo, localEndpoint, smsTo, uniqueEmail, uniquePhone, waitFor } from '../support/local-cloud';
@@ -55,11 +56,19 @@ const storyServicesRunning = !only || (only.includes('payments') && only.include
       expect(due!.subject).toContain(`Invoice ${invoiceId}: 125.50 EUR due`);
       await waitFor('the invoice-due SMS', async () => (await smsTo(phone)).length > 0);
 
-      const invoice = await fetch(`${PAYMENTS_API}/invoices/${invoiceId}`);
+      // The customer opens the invoice with the pay link their reminder carries (stage local's key).
+      const payLink = payLinkToken(invoiceId, new Date(Date.now() + 3_600_000), 'local-pay-link-key');
+      const invoice = await fetch(`${PAYMENTS_API}/invoices/${invoiceId}`, {
+        headers: { 'x-pay-link': payLink },
+      });
       expect(invoice.status).toBe(200);
       const paid = await fetch(`${PAYMENTS_API}/invoices/${invoiceId}/payments`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+        headers: {
+          'content-type': 'application/json',
+          'idempotency-key': randomUUID(),
+          'x-pay-link': payLink,
+        },
         body: JSON.stringify({
           amount: { amount: 12550, currency: 'EUR' },
           card: {

@@ -38,7 +38,7 @@ export function createPaymentEvents(
           paymentId: payment.paymentId,
           refundId,
           ...paidFor(payment),
-          amount: payment.amount,
+          amount: payment.refund?.amount ?? payment.amount,
           card: payment.card,
           reason: payment.reason ?? 'The payment was refunded.',
           notification: payment.notification,

@@ -31,6 +31,10 @@ export function createInvoiceReader(invoicesTable: string) {
       currency: String(bill.currency),
       ...(bill.dueDate ? { dueDate: String(bill.dueDate) } : {}),
       settledByBiller: bill.settledByBiller === true,
+      contact: {
+        ...(typeof bill.email === 'string' ? { email: bill.email } : {}),
+        ...(typeof bill.phone === 'string' ? { phone: bill.phone } : {}),
+      },
       paidAmount: Number(ledger.paidAmount ?? 0),
       version: Number(ledger.version ?? 0),
     };

@@ -27,7 +27,7 @@ export function createRefundStore(
         `Invoice ${invoiceId} of payment ${payment.paymentId} is gone; the refund is not recorded`,
       );
     // Refusing to go below zero is the domain's rule: a refund never corrupts the balance.
-    const after = ledgerAfterRelease(account, payment.amount.amount);
+    const after = ledgerAfterRelease(account, (payment.refund?.amount ?? payment.amount).amount);
     return {
       Update: {
         TableName: tables.invoicesTable,
@@ -52,13 +52,14 @@ export function createRefundStore(
             TableName: tables.paymentsTable,
             Key: { paymentId: claimed.paymentId },
             UpdateExpression:
-              'SET #s = :refunding, refundId = :refundId, refundRequestedAt = :at, reason = :reason, updatedAt = :at',
+              'SET #s = :refunding, refundId = :refundId, refundAmount = :refundAmount, refundRequestedAt = :at, reason = :reason, updatedAt = :at',
             ConditionExpression: '#s = :succeeded',
             ExpressionAttributeNames: { '#s': 'status' },
             ExpressionAttributeValues: {
               ':refunding': 'REFUNDING',
               ':succeeded': 'SUCCEEDED',
               ':refundId': claimed.refund?.refundId,
+              ':refundAmount': (claimed.refund?.amount ?? claimed.amount).amount,
               ':at': claimed.updatedAt,
               ':reason': claimed.reason,
             },

@@ -1,4 +1,11 @@
-import { DomainError, formatMoney, type Money } from '@payflow/shared';
+import {
+  DomainError,
+  formatMoney,
+  type Money,
+  type NotificationChannel,
+  NotificationChoiceSchema,
+  type NotificationChoice,
+} from '@payflow/shared';
 import type { PaymentRules } from './pay';
 
 /** SETTLED: the biller settled it itself (IsProcessed=1 in its file); nothing is payable here. */
@@ -22,6 +29,32 @@ export interface InvoiceAccount extends Ledger {
   dueDate?: string;
   /** The biller settled it (IsProcessed=1). */
   settledByBiller: boolean;
+  /** The customer's contact details from the bills file: receipts go here and nowhere else. */
+  contact?: { email?: string; phone?: string };
+}
+
+/**
+ * Where a payment's receipt goes: the channels the payer picked, to the invoice's own contact details from the bills
+ * file (an address typed with the payment is never used, so a stranger cannot text arbitrary numbers). A channel
+ * the invoice has no address for is dropped; with none left, whatever the invoice has.
+ */
+export function receiptChoice(
+  account: InvoiceAccount,
+  requested: readonly NotificationChannel[],
+): NotificationChoice | undefined {
+  const { email, phone } = account.contact ?? {};
+  const available: NotificationChannel[] = [
+    ...(email ? ['email' as const] : []),
+    ...(phone ? ['sms' as const] : []),
+  ];
+  const picked = requested.filter((channel) => available.includes(channel));
+  const channels = picked.length > 0 ? picked : available;
+  if (channels.length === 0) return undefined;
+  return {
+    channels,
+    ...(channels.includes('email') && email ? { email } : {}),
+    ...(channels.includes('sms') && phone ? { phone } : {}),
+  };
 }
 
 export function outstanding(account: InvoiceAccount): number {
@@ -91,6 +124,16 @@ export function refusalToPay(account: InvoiceAccount, amount: Money): DomainErro
   return undefined;
 }
 
+/** The addresses a payer gave, when they make a complete choice (used only for an invoice with no contact). */
+function givenAddresses(requested: {
+  channels: NotificationChannel[];
+  email?: string | undefined;
+  phone?: string | undefined;
+}): NotificationChoice | undefined {
+  const parsed = NotificationChoiceSchema.safeParse(requested);
+  return parsed.success ? parsed.data : undefined;
+}
+
 /** The ledger once a payment's amount is held (a payment in flight counts as paid until the bank answers). */
 export function ledgerAfterHold(ledger: Ledger, amount: number): Ledger {
   return { paidAmount: ledger.paidAmount + amount, version: ledger.version + 1 };
@@ -128,6 +171,16 @@ export const invoiceRules = (invoiceId: string): PaymentRules<InvoiceAccount, Le
     to: ledgerAfterHold(account, payment.amount.amount),
   }),
   unchanged: { kind: 'none' },
+  receipt: (account, requested) => {
+    const choice = receiptChoice(account, requested.channels) ?? givenAddresses(requested);
+    if (!choice) {
+      throw new DomainError(
+        'Invalid',
+        `Invoice ${invoiceId} has no contact details for a receipt; give an email address or phone number`,
+      );
+    }
+    return choice;
+  },
 });
 
 /** The invoice as a payment left it: what was read before, with the amount taken if the bank took it. */

@@ -8,6 +8,7 @@ import {
   type Payment,
   type PaymentStatus,
   type PaymentSubject,
+  type ReceiptRequest,
 } from './payment';
 
 /** How a hold ended: written, lost a race (read again and retry), or this payment already exists. */
@@ -32,6 +33,8 @@ export interface PaymentRules<State, Change> {
   reheld(state: State, payment: Payment): Change;
   /** No change to the target (a pending payment declined later: nothing was held). */
   unchanged: Change;
+  /** Where the receipt goes, decided from the target (an invoice's own contact details); default: as asked. */
+  receipt?(state: State, requested: ReceiptRequest): NotificationChoice;
 }
 
 /** Reads and writes a target; it keeps no state and decides nothing. */
@@ -72,6 +75,8 @@ export interface PaymentDependencies {
   sleep?: (milliseconds: number) => Promise<void>;
   random?: () => number;
   maxAttempts?: number;
+  /** Refuses the attempt before anything is held (e.g. too many declines for this card); run with the first read. */
+  admit?: () => Promise<void>;
   /** Told about a step that failed after the money question was settled; the reconciler finishes it. */
   onDeferred?: (what: string, payment: Payment, error: unknown) => void;
 }
@@ -80,7 +85,8 @@ export interface PaymentRequest {
   paymentId: string;
   amount: Money;
   card: CardInput;
-  notification: NotificationChoice;
+  /** A complete choice (sessions), or the channels asked for (invoices: their own contacts are used). */
+  notification: NotificationChoice | ReceiptRequest;
 }
 
 /** A payment's outcome, and the target as it was read before the payment (undefined when a retry resumed it). */
@@ -110,6 +116,7 @@ export async function processPayment<State, Change>(
     const [state, pending] = await Promise.all([
       target.read(),
       deps.payments.findPending(rules.subjectKey, request.amount, card.last4),
+      attempt === 1 ? deps.admit?.() : undefined,
     ]);
     if (state === undefined) throw rules.notFound();
     const refusal = rules.refusal(state, request.amount, now());
@@ -127,7 +134,9 @@ export async function processPayment<State, Change>(
       subject,
       amount: request.amount,
       card,
-      notification: request.notification,
+      notification: rules.receipt
+        ? rules.receipt(state, request.notification)
+        : (request.notification as NotificationChoice),
       ...(pending ? { supersedes: pending.paymentId } : {}),
       correlationId: deps.correlationId,
       createdAt: timestamp,

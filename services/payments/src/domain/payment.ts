@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
 import {
   createCardInputSchema,
+  currencyDecimals,
+  EmailSchema,
+  NotificationChannelSchema,
+  PhoneNumberSchema,
   stableEventId as derivedEventId,
   type PaymentFailedData,
   type PaymentSucceededData,
@@ -139,6 +143,13 @@ export function settledPayment(payment: Payment, answer: BankAnswer, now: Date):
   };
 }
 
+/** A decline the bank made about the card (not a charge that never reached it, nor one voided by us). */
+export function isDeclineByBank(payment: Payment): boolean {
+  return (
+    payment.status === 'FAILED' && payment.failureCode !== 'NOT_PROCESSED' && payment.failureCode !== 'VOIDED'
+  );
+}
+
 /** The bank's answer for a payment it has no record of: the charge never reached it. */
 export const NOT_RECEIVED_BY_BANK: BankAnswer = {
   status: 'DECLINED',
@@ -149,6 +160,8 @@ export const NOT_RECEIVED_BY_BANK: BankAnswer = {
 /** The one refund a payment can have; its id follows from the payment id (see refundIdFor). */
 export interface PaymentRefund {
   refundId: string;
+  /** What goes back: the whole payment, or part of it (an operator's refund). */
+  amount?: Money;
   requestedAt: string;
   /** Set with status REFUNDED. */
   refundedAt?: string;
@@ -165,12 +178,38 @@ export const PositiveMoneySchema = MoneySchema.refine((money) => money.amount > 
 
 export const cardInput = (now?: () => Date) => createCardInputSchema(now ? { now } : {});
 
+/**
+ * How a payer asks for an invoice's receipt: the channels. Receipts go to the invoice's own contact details from the
+ * bills file; an address given here is used only when the bills file had none.
+ */
+export const ReceiptRequestSchema = z.strictObject({
+  channels: z.array(NotificationChannelSchema).min(1, { error: 'channels must name at least one channel' }),
+  email: EmailSchema.optional(),
+  phone: PhoneNumberSchema.optional(),
+});
+export type ReceiptRequest = z.output<typeof ReceiptRequestSchema>;
+
 export function payInvoiceBodySchema(now?: () => Date) {
   return z.strictObject({
-    amount: PositiveMoneySchema,
+    amount: PositiveMoneySchema.refine((money) => money.amount >= minimumCharge(money.currency), {
+      error: 'amount is below the smallest payment this currency allows (e.g. 0.50 EUR)',
+      path: ['amount'],
+    }),
     card: cardInput(now),
-    notification: NotificationChoiceSchema,
+    notification: ReceiptRequestSchema,
   });
+}
+
+/** The smallest card payment taken, per currency (as card processors set them): 0.50 in most, 50 JPY. */
+export function minimumCharge(currency: string): number {
+  const major: Record<string, number> = { GBP: 0.3, JPY: 50, KRW: 500, HUF: 175, INR: 0.5 };
+  let decimals: number;
+  try {
+    decimals = currencyDecimals(currency);
+  } catch {
+    return 0; // not a currency at all: the money schema says so
+  }
+  return Math.round((major[currency] ?? 0.5) * 10 ** decimals);
 }
 export type PayInvoiceBody = z.output<ReturnType<typeof payInvoiceBodySchema>>;
 
@@ -213,6 +252,8 @@ export interface PaymentView {
   failCode?: string;
   failReason?: string;
   refundId?: string;
+  /** What the refund gave back: the whole payment, or part of it. */
+  refundAmount?: Money;
   refundedAt?: string;
   createdAt: string;
   updatedAt: string;
@@ -236,7 +277,9 @@ export function paymentView(payment: Payment): PaymentView {
     ...(payment.status === 'FAILED'
       ? { failCode: payment.failureCode ?? 'DECLINED', failReason: payment.reason ?? 'The payment failed.' }
       : {}),
-    ...(payment.refund ? { refundId: payment.refund.refundId } : {}),
+    ...(payment.refund
+      ? { refundId: payment.refund.refundId, refundAmount: payment.refund.amount ?? payment.amount }
+      : {}),
     ...(payment.refund?.refundedAt ? { refundedAt: payment.refund.refundedAt } : {}),
     createdAt: payment.createdAt,
     updatedAt: payment.updatedAt,

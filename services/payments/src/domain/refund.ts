@@ -42,10 +42,17 @@ export function refusalToRefund(
     return `Payment ${payment.paymentId} paid order ${subject.orderId}, not order ${request.orderId}; nothing refunded`;
   }
   const { amount } = payment;
-  if (amount.amount !== request.amount.amount || amount.currency !== request.amount.currency) {
+  if (amount.currency !== request.amount.currency) {
+    return `A refund in ${request.amount.currency} was asked for payment ${payment.paymentId} in ${amount.currency}`;
+  }
+  // An order's refund gives the whole payment back; an operator may give part of it.
+  const whole = request.amount.amount === amount.amount;
+  const part =
+    request.orderId === undefined && request.amount.amount > 0 && request.amount.amount < amount.amount;
+  if (!whole && !part) {
     return (
       `A refund of ${formatMoney(request.amount)} was asked for payment ${payment.paymentId} of ` +
-      `${formatMoney(amount)}; only the whole payment is refunded`
+      `${formatMoney(amount)}; ${request.orderId === undefined ? 'at most the whole payment' : 'only the whole payment'} is refunded`
     );
   }
   return undefined;
@@ -58,7 +65,7 @@ export function claimRefund(payment: Payment, request: RefundInstruction, now: D
     ...payment,
     status: 'REFUNDING',
     reason: request.reason,
-    refund: { refundId: refundIdFor(payment.paymentId), requestedAt: at },
+    refund: { refundId: refundIdFor(payment.paymentId), amount: request.amount, requestedAt: at },
     updatedAt: at,
   };
 }
@@ -158,7 +165,7 @@ async function askBank(bank: BankProvider, payment: Payment): Promise<RefundOutc
       refundId,
       paymentId: payment.paymentId,
       ...(payment.providerReference ? { providerReference: payment.providerReference } : {}),
-      amount: payment.amount,
+      amount: payment.refund?.amount ?? payment.amount,
     });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

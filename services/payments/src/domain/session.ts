@@ -9,7 +9,7 @@ import {
 } from '@payflow/shared';
 import { z } from 'zod';
 import type { PaymentRules } from './pay';
-import { PositiveMoneySchema } from './payment';
+import { minimumCharge, PositiveMoneySchema } from './payment';
 
 export const DEFAULT_SESSION_SECONDS = 10 * 60;
 export const MAX_SESSION_SECONDS = 24 * 60 * 60;
@@ -30,7 +30,10 @@ export const CreateSessionBodySchema = z
     orderId: IdentifierSchema,
     merchantId: IdentifierSchema.optional(),
     customerId: IdentifierSchema.optional(),
-    amount: PositiveMoneySchema,
+    amount: PositiveMoneySchema.refine((money) => money.amount >= minimumCharge(money.currency), {
+      error: 'amount is below the smallest payment this currency allows (e.g. 0.50 EUR)',
+      path: ['amount'],
+    }),
     /** The caller's Step Functions task token, carried opaquely; payments never calls Step Functions. */
     taskToken: z.string().min(1).max(2048).optional(),
     notification: NotificationChoiceSchema.optional(),

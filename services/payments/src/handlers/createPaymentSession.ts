@@ -1,4 +1,10 @@
-import { httpHandler, IdempotencyKeySchema, UnprocessableError, withCorrelationId } from '@payflow/shared';
+import {
+  ForbiddenError,
+  httpHandler,
+  IdempotencyKeySchema,
+  UnprocessableError,
+  withCorrelationId,
+} from '@payflow/shared';
 import { randomUUID } from 'node:crypto';
 import {
   CreateSessionBodySchema,
@@ -8,6 +14,7 @@ import {
   sessionIdFor,
   sessionView,
 } from '../domain/session';
+import { authorize } from '../guards';
 import { correlationIdOf, logger, services } from '../wiring';
 
 /**
@@ -20,6 +27,12 @@ export const handler = httpHandler(
   async ({ body, headers, context }) => {
     const correlationId = correlationIdOf(headers, context.awsRequestId);
     withCorrelationId(logger, correlationId);
+    // Merchants and Payflow services (scope payments/sessions); the session belongs to the caller's client.
+    const principal = await authorize(headers, 'payments/sessions');
+    if (body.merchantId !== undefined && body.merchantId !== principal.clientId) {
+      throw new ForbiddenError();
+    }
+    body.merchantId = principal.clientId;
     const { sessions, expiryQueue, config } = services();
     const now = new Date();
     const problem = deadlineProblem(body, now);
@@ -32,7 +45,10 @@ export const handler = httpHandler(
       const message = key.error.issues[0]?.message ?? 'Idempotency-Key header is invalid';
       throw new UnprocessableError(message, [{ path: 'headers.idempotency-key', message }]);
     }
-    const sessionId = key?.success ? sessionIdFor(key.data, body.orderId) : `ps_${randomUUID()}`;
+    // Scoped to the caller: two merchants who reuse a key for the same order id never share a session.
+    const sessionId = key?.success
+      ? sessionIdFor(`${principal.clientId}\n${key.data}`, body.orderId)
+      : `ps_${randomUUID()}`;
     const { created, session } = await sessions.create(newSession(body, { sessionId, correlationId }, now));
     if (!created) {
       if (!isSameSessionRequest(session, body)) {

@@ -1,16 +1,18 @@
-import { httpHandler, IdentifierSchema, NotFoundError, withCorrelationId } from '@payflow/shared';
+import { httpHandler, IdentifierSchema, withCorrelationId } from '@payflow/shared';
 import { z } from 'zod';
-import { invoiceView } from '../domain/invoice';
+import { invoiceNotFound, invoiceView } from '../domain/invoice';
+import { openInvoice } from '../guards';
 import { correlationIdOf, logger, services } from '../wiring';
 
 /** GET /invoices/{invoiceId}: who owes what, by when, and how much is left. */
 export const handler = httpHandler(
   { path: z.strictObject({ invoiceId: IdentifierSchema }), logger },
-  async ({ path, headers, context }) => {
+  async ({ path, headers, context, event }) => {
     withCorrelationId(logger, correlationIdOf(headers, context.awsRequestId));
+    // The reminder's pay link or access code opens it; without one it answers as an unknown invoice.
+    await openInvoice(event, path.invoiceId);
     const account = await services().readInvoice(path.invoiceId);
-    if (!account)
-      throw new NotFoundError(`Invoice ${path.invoiceId} was not found: check the invoice id on your bill`);
+    if (!account) throw invoiceNotFound(path.invoiceId);
     return invoiceView(account);
   },
 );

@@ -1,6 +1,7 @@
 import { httpHandler, IdentifierSchema, withCorrelationId } from '@payflow/shared';
 import { z } from 'zod';
 import { paymentView } from '../domain/payment';
+import { authorize } from '../guards';
 import { correlationIdOf, logger, services } from '../wiring';
 
 const QuerySchema = z.strictObject({
@@ -18,6 +19,8 @@ export const handler = httpHandler(
   { path: z.strictObject({ customerId: IdentifierSchema }), query: QuerySchema, logger },
   async ({ path, query, headers, context }) => {
     withCorrelationId(logger, correlationIdOf(headers, context.awsRequestId));
+    // A customer's whole history is for operators (scope payments/admin).
+    await authorize(headers, 'payments/admin');
     const page = await services().payments.listByCustomer(path.customerId, query.limit, query.cursor);
     return {
       customerId: path.customerId,

@@ -19,12 +19,15 @@ import {
   paymentView,
   type PayInvoiceBody,
 } from '../domain/payment';
+import { clientAddress, countDecline, openInvoice, refuseCardTesting } from '../guards';
 import { correlationIdOf, logger, paymentDependencies, services } from '../wiring';
 
 interface PayInvoiceInput {
   invoiceId: string;
   body: PayInvoiceBody;
   correlationId: string;
+  /** The client's address, for the declines limit. */
+  client: string;
 }
 
 async function payInvoice({
@@ -43,11 +46,15 @@ async function payInvoice({
       card: input.body.card,
       notification: input.body.notification,
     },
-    await paymentDependencies(input.correlationId),
+    {
+      ...(await paymentDependencies(input.correlationId)),
+      admit: () => refuseCardTesting(input.body.card.number, input.client),
+    },
   );
   // A payment someone else settled meanwhile (the reconciler) answers as it now stands.
   const payment =
     settled.status === 'PROCESSING' ? ((await payments.get(settled.paymentId)) ?? settled) : settled;
+  await countDecline(payment, input.body.card.number, input.client);
   logger.info('Invoice payment settled', {
     paymentId: payment.paymentId,
     invoiceId: input.invoiceId,
@@ -72,6 +79,8 @@ export const handler = httpHandler(
   async ({ body, path, headers, context, event }) => {
     const correlationId = correlationIdOf(headers, context.awsRequestId);
     withCorrelationId(logger, correlationId);
+    // Only the reminder's pay link or access code opens an invoice; anything else is an unknown invoice.
+    await openInvoice(event, path.invoiceId);
     const idempotencyKey = readIdempotencyKey(headers);
     route ??= idempotentRoute(
       { scope: 'payInvoice', tableName: services().config.idempotencyTable, subject: 'payment' },
@@ -80,7 +89,11 @@ export const handler = httpHandler(
     // The raw body, as sent: a replay must match it exactly, and only its hash is kept.
     const fingerprint = await requestFingerprint(`invoice:${path.invoiceId}`, event.body);
     return route(
-      { idempotencyKey, fingerprint, input: { invoiceId: path.invoiceId, body, correlationId } },
+      {
+        idempotencyKey,
+        fingerprint,
+        input: { invoiceId: path.invoiceId, body, correlationId, client: clientAddress(event) },
+      },
       context as Context,
     );
   },

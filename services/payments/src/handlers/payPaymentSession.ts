@@ -20,12 +20,15 @@ import {
   type PaySessionBody,
 } from '../domain/payment';
 import { sessionNotFound, sessionView } from '../domain/session';
+import { clientAddress, countDecline, refuseCardTesting } from '../guards';
 import { correlationIdOf, logger, paymentDependencies, services } from '../wiring';
 
 interface PaySessionInput {
   sessionId: string;
   body: PaySessionBody;
   correlationId: string;
+  /** The client's address, for the declines limit. */
+  client: string;
 }
 
 async function paySession({
@@ -53,10 +56,14 @@ async function paySession({
       notification,
     },
     // The session's events carry the correlation id of whoever asked for the payment (checkout's execution).
-    await paymentDependencies(session.correlationId),
+    {
+      ...(await paymentDependencies(session.correlationId)),
+      admit: () => refuseCardTesting(input.body.card.number, input.client),
+    },
   );
   const payment =
     settled.status === 'PROCESSING' ? ((await payments.get(settled.paymentId)) ?? settled) : settled;
+  await countDecline(payment, input.body.card.number, input.client);
   logger.info('Session payment settled', {
     paymentId: payment.paymentId,
     sessionId: session.sessionId,
@@ -89,7 +96,11 @@ export const handler = httpHandler(
     );
     const fingerprint = await requestFingerprint(`session:${path.sessionId}`, event.body);
     return route(
-      { idempotencyKey, fingerprint, input: { sessionId: path.sessionId, body, correlationId } },
+      {
+        idempotencyKey,
+        fingerprint,
+        input: { sessionId: path.sessionId, body, correlationId, client: clientAddress(event) },
+      },
       context as Context,
     );
   },

@@ -5,7 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { api, ensureInvoicesTable, seedBill, type Bill } from './local';
+import { accessCodeFor } from '@payflow/shared';
+import { api, ensureInvoicesTable, LOCAL_PAY_LINK_KEY, payLinkFor, seedBill, type Bill } from './local';
 
 const PAGE_URL = 'http://localhost:3000/';
 const ARTIFACTS = path.resolve(__dirname, '../../../../test-artifacts/payments');
@@ -50,8 +51,10 @@ afterEach(async () => {
   await page.close();
 });
 
-async function lookUp(invoiceId: string) {
+/** Seed 000's flow: the invoice number and the access code printed in the reminder. */
+async function lookUp(invoiceId: string, code = accessCodeFor(invoiceId, LOCAL_PAY_LINK_KEY)) {
   await page.getByLabel('Invoice number').fill(invoiceId);
+  await page.getByLabel(/Access code/).fill(code);
   await page.getByRole('button', { name: 'Look up' }).click();
   // Either the invoice or the server's problem appears.
   await page.locator('#invoice:not([hidden]), #lookup-error:not(:empty)').first().waitFor();
@@ -63,7 +66,10 @@ async function fillCard(number = '4242 4242 4242 4242', month = '12', year = '30
   await page.getByLabel('Expiry month').fill(month);
   await page.getByLabel('Expiry year').fill(year);
   await page.getByLabel('Security code (CVV)').fill('321');
-  await page.getByLabel('Email address').fill('grace@example.com');
+  // An invoice's receipt goes to the contact details on the bill: the page asks only for the channels.
+  if (await page.getByLabel('Email address').isVisible()) {
+    await page.getByLabel('Email address').fill('grace@example.com');
+  }
 }
 
 describe('the billing page', () => {
@@ -74,7 +80,6 @@ describe('the billing page', () => {
     await page.getByLabel('Amount (EUR)').fill('30.00');
     await fillCard();
     await page.getByLabel('Text message (SMS)').check();
-    await page.getByLabel(/Mobile number/).fill('+447700900123');
     await page.getByRole('button', { name: 'Pay' }).dblclick();
     await page.getByRole('heading', { name: 'Payment received' }).waitFor();
     await expect(page.locator('#result-detail').textContent()).resolves.toMatch(
@@ -101,6 +106,21 @@ describe('the billing page', () => {
     await expect(page.locator('#amount-error').textContent()).resolves.toMatch(/2 decimal places/);
     await expect(page.getByLabel('Card number').getAttribute('aria-invalid')).resolves.toBe('true');
     expect(requests).toEqual([]);
+  });
+
+  it('opens the invoice from its pay link without anything typed', async () => {
+    await page.goto(`${PAGE_URL}?invoice=${bill.invoiceId}&token=${payLinkFor(bill.invoiceId)}`);
+    await page.locator('#invoice:not([hidden])').waitFor();
+    await expect(page.locator('#invoice-number').textContent()).resolves.toBe(bill.invoiceId);
+    await expect(page.locator('#lookup-form').isHidden()).resolves.toBe(true);
+  });
+
+  it('answers a wrong access code exactly as an unknown invoice', async () => {
+    await lookUp(bill.invoiceId, 'AAAA-AAAA');
+    await expect(page.locator('#invoice').isHidden()).resolves.toBe(true);
+    await expect(page.locator('#lookup-error').textContent()).resolves.toBe(
+      `Invoice ${bill.invoiceId} was not found: check the invoice id on your bill`,
+    );
   });
 
   it("shows the server's problem for an unknown invoice", async () => {

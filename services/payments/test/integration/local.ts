@@ -7,7 +7,8 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
-import { callApi, type ApiRequestOptions } from '@payflow/local-cloud/src/testing';
+import { payLinkToken } from '@payflow/shared';
+import { callApi, localToken, type ApiRequestOptions } from '@payflow/local-cloud/src/testing';
 
 /** The jest globalSetup's local cloud (its edge port follows PAYFLOW_EDGE_PORT); the workers inherit its address. */
 export const ENDPOINT = process.env.AWS_ENDPOINT_URL ?? 'http://localhost:4566';
@@ -112,11 +113,58 @@ export const CARD = {
   cvv: '987',
   holderName: 'Grace Hopper',
 };
+/** A Visa number of its own (valid Luhn), so the declines counted against a card are one test's only. */
+export function freshCard() {
+  const digits = `4${Array.from({ length: 14 }, () => Math.floor(Math.random() * 10)).join('')}`;
+  let sum = 0;
+  for (let i = 0; i < digits.length; i += 1) {
+    let digit = Number(digits[digits.length - 1 - i]);
+    if (i % 2 === 0) digit = digit * 2 > 9 ? digit * 2 - 9 : digit * 2;
+    sum += digit;
+  }
+  return { ...CARD, number: `${digits}${(10 - (sum % 10)) % 10}` };
+}
+
 export const NOTIFY = { channels: ['email'], email: 'grace@example.com' };
 
 export type { ApiResponse } from '@payflow/local-cloud/src/testing';
 
-export const api = (method: string, path: string, options?: ApiRequestOptions) =>
+/** The local pay link key (serverless.yml, stage local): tests open invoices as their reminder would. */
+export const LOCAL_PAY_LINK_KEY = 'local-pay-link-key';
+
+/** What a reminder's pay link carries for an invoice. */
+export function payLinkFor(invoiceId: string, validForMs = 3_600_000): string {
+  return payLinkToken(invoiceId, new Date(Date.now() + validForMs), LOCAL_PAY_LINK_KEY);
+}
+
+/** A bearer token of one of the app clients payments accepts (the local issuer; README's client table). */
+export const tokenOf = (clientId: 'checkout' | 'tea-shop' | 'operator-console', scope?: string) =>
+  localToken(ENDPOINT, clientId, scope);
+
+/**
+ * The credentials each route wants, as its rightful caller has them (README's route table): an invoice's pay link,
+ * an operator's token to read payments and histories and to refund, a merchant's token to create sessions.
+ */
+async function rightfulCredentials(method: string, path: string): Promise<Record<string, string>> {
+  const invoice = /^\/invoices\/([^/?]+)/.exec(path);
+  if (invoice) return { 'x-pay-link': payLinkFor(decodeURIComponent(invoice[1]!)) };
+  if (/^\/(payments|customers)\//.test(path))
+    return { authorization: `Bearer ${await tokenOf('operator-console')}` };
+  if (method === 'POST' && path === '/payment-sessions') {
+    return { authorization: `Bearer ${await tokenOf('tea-shop')}` };
+  }
+  return {};
+}
+
+/** A call as the route's rightful caller makes it (see rightfulCredentials); headers given win. */
+export const api = async (method: string, path: string, options: ApiRequestOptions = {}) =>
+  callApi(API, method, path, {
+    ...options,
+    headers: { ...(await rightfulCredentials(method, path)), ...options.headers },
+  });
+
+/** A call with no credentials at all: what a stranger sends. */
+export const anonymous = (method: string, path: string, options?: ApiRequestOptions) =>
   callApi(API, method, path, options);
 
 /** Response bodies are checked by the tests' expectations, not by types. */

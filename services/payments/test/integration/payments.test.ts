@@ -338,7 +338,7 @@ describe('bad input', () => {
 describe('payment sessions', () => {
   const sessionBody = (extra: Record<string, unknown> = {}) => ({
     orderId: `ord-${newKey().slice(0, 8)}`,
-    merchantId: 'shop-1',
+    merchantId: 'tea-shop',
     amount: { amount: 4999, currency: 'EUR' },
     notification: NOTIFY,
     ...extra,

@@ -45,6 +45,7 @@ export function paymentToItem(payment: Payment): Item {
     ...(payment.refund
       ? {
           refundId: payment.refund.refundId,
+          refundAmount: payment.refund.amount?.amount,
           refundRequestedAt: payment.refund.requestedAt,
           refundedAt: payment.refund.refundedAt,
           refundProviderReference: payment.refund.providerReference,
@@ -89,6 +90,9 @@ export function itemToPayment(item: Item): Payment {
 function itemToRefund(item: Item): PaymentRefund {
   return {
     refundId: item.refundId,
+    ...(item.refundAmount !== undefined
+      ? { amount: { amount: Number(item.refundAmount), currency: item.currency } }
+      : {}),
     requestedAt: item.refundRequestedAt,
     ...(item.refundedAt ? { refundedAt: item.refundedAt } : {}),
     ...(item.refundProviderReference ? { providerReference: item.refundProviderReference } : {}),
