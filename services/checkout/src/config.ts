@@ -15,6 +15,8 @@ const EnvironmentSchema = z.object({
   IDEMPOTENCY_TABLE: setting('IDEMPOTENCY_TABLE').optional(),
   STATE_MACHINE_ARN: setting('STATE_MACHINE_ARN').optional(),
   PAYMENTS_API_URL: setting('PAYMENTS_API_URL').optional(),
+  PAYMENTS_CLIENT_SECRET_NAME: setting('PAYMENTS_CLIENT_SECRET_NAME').optional(),
+  TOKEN_URL: setting('TOKEN_URL').optional(),
   EVENT_BUS_NAME: setting('EVENT_BUS_NAME').optional(),
   PAYMENT_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(DEFAULT_PAYMENT_TIMEOUT_SECONDS),
 });
@@ -25,6 +27,8 @@ export interface CheckoutConfig {
   idempotencyTable: string;
   stateMachineArn: string;
   paymentsApiUrl: string;
+  paymentsClientSecretName: string;
+  tokenUrl: string;
   eventBusName: string;
   paymentTimeoutSeconds: number;
 }
@@ -52,6 +56,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): CheckoutConfig
     },
     get paymentsApiUrl() {
       return need(values.PAYMENTS_API_URL, 'PAYMENTS_API_URL');
+    },
+    get paymentsClientSecretName() {
+      return need(values.PAYMENTS_CLIENT_SECRET_NAME, 'PAYMENTS_CLIENT_SECRET_NAME');
+    },
+    get tokenUrl() {
+      return need(values.TOKEN_URL, 'TOKEN_URL');
     },
     get eventBusName() {
       return need(values.EVENT_BUS_NAME, 'EVENT_BUS_NAME');

@@ -3,6 +3,7 @@ import { createCatalogue } from './adapters/catalogue';
 import { createOrderStore } from './adapters/orders';
 import { createOrderEvents } from './adapters/events';
 import { createPaymentsApi } from './adapters/payments-api';
+import { createPaymentsToken } from './adapters/payments-token';
 import { createWorkflow } from './adapters/step-functions';
 import { readConfig, type CheckoutConfig } from './config';
 
@@ -34,7 +35,10 @@ function build(config: CheckoutConfig) {
       return (workflow ??= createWorkflow(() => config.stateMachineArn));
     },
     get paymentsApi() {
-      return (paymentsApi ??= createPaymentsApi(config.paymentsApiUrl));
+      return (paymentsApi ??= createPaymentsApi(
+        config.paymentsApiUrl,
+        createPaymentsToken({ tokenUrl: config.tokenUrl, secretName: config.paymentsClientSecretName }),
+      ));
     },
     get events() {
       return (events ??= createOrderEvents(config.eventBusName));

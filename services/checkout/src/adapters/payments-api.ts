@@ -1,5 +1,6 @@
 import type { Money, NotificationChoice } from '@payflow/shared';
 import type { PaymentRecord, SessionRecord } from '../domain/payment';
+import { TokenUnavailableError, type PaymentsToken } from './payments-token';
 
 export interface SessionRequest {
   orderId: string;
@@ -30,24 +31,46 @@ export class PaymentsRejectedError extends Error {
 }
 
 /** Payments' HTTP API, as checkout uses it: create an order's session, and look up what payments recorded. */
-export function createPaymentsApi(baseUrl: string, fetchImpl: typeof fetch = fetch, timeoutMs = 10_000) {
+export function createPaymentsApi(
+  baseUrl: string,
+  token: PaymentsToken,
+  fetchImpl: typeof fetch = fetch,
+  timeoutMs = 10_000,
+) {
+  async function send(
+    method: string,
+    path: string,
+    options: { body?: unknown; headers?: Record<string, string> },
+  ) {
+    try {
+      return await fetchImpl(new URL(path, withSlash(baseUrl)), {
+        method,
+        headers: {
+          ...(options.body ? { 'content-type': 'application/json' } : {}),
+          authorization: `Bearer ${await token.token()}`,
+          ...options.headers,
+        },
+        ...(options.body ? { body: JSON.stringify(options.body) } : {}),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      if (error instanceof TokenUnavailableError) throw error;
+      throw new PaymentsUnavailableError(
+        `Payments at ${baseUrl} did not answer: ${(error as Error).message}`,
+      );
+    }
+  }
+
+  /** Every call carries checkout's bearer token; one refused as expired or revoked is renewed once. */
   async function call(
     method: string,
     path: string,
     options: { body?: unknown; headers?: Record<string, string> } = {},
   ) {
-    let response: Response;
-    try {
-      response = await fetchImpl(new URL(path, withSlash(baseUrl)), {
-        method,
-        headers: { ...(options.body ? { 'content-type': 'application/json' } : {}), ...options.headers },
-        ...(options.body ? { body: JSON.stringify(options.body) } : {}),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (error) {
-      throw new PaymentsUnavailableError(
-        `Payments at ${baseUrl} did not answer: ${(error as Error).message}`,
-      );
+    let response = await send(method, path, options);
+    if (response.status === 401) {
+      token.forget();
+      response = await send(method, path, options);
     }
     const text = await response.text();
     if (response.status >= 500 || response.status === 429) {

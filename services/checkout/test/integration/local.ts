@@ -4,7 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetExecutionHistoryCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
-import { callApi, type ApiRequestOptions } from '@payflow/local-cloud/src/testing';
+import { callApi, localToken, type ApiRequestOptions } from '@payflow/local-cloud/src/testing';
 
 export const CHECKOUT_API = 'http://localhost:3300';
 export const PAYMENTS_API = 'http://localhost:3200';
@@ -23,8 +23,22 @@ export const call = callApi;
 
 export const checkout = (method: string, path: string, options?: ApiRequestOptions) =>
   call(CHECKOUT_API, method, path, options);
-export const payments = (method: string, path: string, options?: ApiRequestOptions) =>
-  call(PAYMENTS_API, method, path, options);
+/**
+ * Payments as its rightful callers reach it: checkout's own client for sessions, an operator for payments;
+ * a session's pay and look-up need only its id (the customer's capability).
+ */
+export const payments = async (method: string, path: string, options: ApiRequestOptions = {}) => {
+  const client =
+    method === 'POST' && path === '/payment-sessions'
+      ? 'checkout'
+      : /^\/payments\//.test(path)
+        ? 'operator-console'
+        : undefined;
+  const authorization: Record<string, string> = client
+    ? { authorization: `Bearer ${await localToken(endpoint(), client)}` }
+    : {};
+  return call(PAYMENTS_API, method, path, { ...options, headers: { ...authorization, ...options.headers } });
+};
 
 /** A unique customer per test, so the outbox and the bus can be searched by address. */
 export function customer(channels: ('email' | 'sms')[] = ['email']) {
