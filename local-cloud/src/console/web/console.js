@@ -415,17 +415,20 @@ function renderEvent(e) {
     h(
       'li',
       {},
-      `rule ${rule.rule}: `,
-      ...rule.targets.map((t) =>
-        h(
-          'span',
-          { class: 'target' },
-          `${t.targetId} (${t.targetArn.split(':').slice(2, 3)} ${t.targetArn.split(':').pop()}) `,
-          status(t.status),
-          t.attempts > 1 ? ` after ${t.attempts} attempts` : '',
-          t.error ? ` ${t.errorCode ?? ''}: ${t.error}` : '',
-          t.deadLetterQueue ? ` → sent to DLQ ${t.deadLetterQueue}` : '',
-          ' ',
+      `rule ${rule.rule}`,
+      h(
+        'ul',
+        {},
+        ...rule.targets.map((t) =>
+          h(
+            'li',
+            { class: 'target' },
+            `${t.targetId} (${t.targetArn.split(':')[2]} ${t.targetArn.split(':').pop()}) `,
+            status(t.status),
+            t.attempts > 1 ? ` after ${t.attempts} attempts` : '',
+            t.error ? ` ${t.errorCode ?? ''}: ${t.error}` : '',
+            t.deadLetterQueue ? ` → sent to DLQ ${t.deadLetterQueue}` : '',
+          ),
         ),
       ),
     ),
@@ -434,7 +437,9 @@ function renderEvent(e) {
     ...new Set(
       e.rules.flatMap((r) =>
         r.targets.flatMap((t) => [
-          ...(t.targetArn.includes(':sqs:') ? [t.targetArn.split(':').pop()] : []),
+          ...(t.targetArn.includes(':sqs:') && t.status === 'delivered'
+            ? [t.targetArn.split(':').pop()]
+            : []),
           ...(t.deadLetterQueue ? [t.deadLetterQueue] : []),
         ]),
       ),
