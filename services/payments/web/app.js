@@ -346,3 +346,7 @@ async function start() {
 }
 
 document.addEventListener('DOMContentLoaded', () => void start());
+// Under `npm start` the local cloud serves its console beside this page; a deployed page has none.
+document.addEventListener('DOMContentLoaded', () => {
+  if (['localhost', '127.0.0.1'].includes(location.hostname)) $('local-console').hidden = false;
+});
