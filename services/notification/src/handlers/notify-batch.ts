@@ -10,6 +10,11 @@ export interface BatchDependencies {
   /** Hides a failed record for this long before its next receive. */
   scheduleRetry(record: SQSRecord, delaySeconds: number): Promise<void>;
   logger: Logger;
+  /**
+   * One log line for the batch's successful sends (each with its messageId, correlationId, eventId) instead of a
+   * line each: the reminders lane sends thousands a minute. Everything else is still logged per record.
+   */
+  summariseSent?: boolean;
 }
 
 /**
@@ -52,10 +57,22 @@ export async function notifySqsBatch(
       },
     );
   }
+  const summarised: Array<Record<string, unknown>> = [];
   for (const result of results) {
     const record = byId.get(result.id)!;
     const recordLogger = withCorrelationId(logger.createChild(), result.event.detail.correlationId);
     for (const send of result.records) {
+      if (deps.summariseSent && send.status === 'SENT' && !send.replayed) {
+        summarised.push({
+          messageId: record.messageId,
+          correlationId: result.event.detail.correlationId,
+          eventId: send.eventId,
+          channel: send.channel,
+          to: send.to,
+          providerMessageId: send.providerMessageId,
+        });
+        continue;
+      }
       const message = send.replayed
         ? 'Already handled; nothing sent again'
         : send.status === 'SENT'
@@ -78,6 +95,9 @@ export async function notifySqsBatch(
       failed.push({ record, delay });
     }
   }
+
+  if (summarised.length > 0)
+    logger.info(`${summarised.length} notifications sent`, { sent: summarised.length, sends: summarised });
 
   await Promise.all(
     failed.map(async ({ record, delay }) => {

@@ -14,5 +14,6 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
     retryBaseSeconds: config.retryBaseSeconds,
     scheduleRetry,
     logger,
+    summariseSent: true,
   });
 };

@@ -99,3 +99,22 @@ describe('a transient failure', () => {
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm' }]);
   });
 });
+
+describe('logging the reminders lane', () => {
+  it('logs a batch of successful sends as one line naming each record, when asked to', async () => {
+    const { ports } = memoryPorts();
+    const info = jest.spyOn(logger, 'info');
+    await notifySqsBatch(
+      [sqsRecord('a', validBody('a@example.com')), sqsRecord('b', validBody('b@example.com'))],
+      { ports, retryBaseSeconds: 5, scheduleRetry: async () => undefined, logger, summariseSent: true },
+    );
+    expect(info).toHaveBeenCalledTimes(1);
+    const [message, fields] = info.mock.calls[0]! as unknown as [
+      string,
+      { sends: Array<{ messageId: string }> },
+    ];
+    expect(message).toBe('2 notifications sent');
+    expect(fields.sends.map((s) => s.messageId)).toEqual(['a', 'b']);
+    info.mockRestore();
+  });
+});
