@@ -107,7 +107,13 @@ function setUpTabs() {
 
 function refresh(section) {
   const loaders = {
-    executions: () => (state.execution ? loadExecution(state.execution.executionArn) : loadExecutions()),
+    // An open execution is drawn again only while it runs: a finished one no longer changes (and focus stays put).
+    executions: () =>
+      state.execution
+        ? state.execution.status === 'RUNNING'
+          ? loadExecution(state.execution.executionArn)
+          : Promise.resolve()
+        : loadExecutions(),
     events: loadEvents,
     queues: loadQueues,
     outbox: loadOutbox,
@@ -199,6 +205,16 @@ async function loadExecution(arn) {
       ` from ${e.source} at ${time(e.time)}`,
     ),
   );
+  const search = execution.correlationId ?? execution.orderId;
+  if (search)
+    events.push(
+      h(
+        'li',
+        {},
+        h('button', { class: 'link', type: 'button', onclick: () => showLogs(search) }, 'Function output'),
+        ` mentioning ${search}`,
+      ),
+    );
   $('execution-events').replaceChildren(...(events.length ? events : [h('li', {}, 'None seen on the bus.')]));
   if (sameExecution && state.selectedState) selectState(state.selectedState, false);
 }
@@ -380,7 +396,9 @@ function selectState(name, announce = true, visitIndex) {
 // ---- events ----
 
 async function loadEvents() {
-  state.events = await api('events');
+  const [events, { executions }] = await Promise.all([api('events'), api('executions')]);
+  state.events = events;
+  state.executions = executions;
   setOptions($('events-source'), new Set(state.events.map((e) => e.source)));
   setOptions($('events-type'), new Set(state.events.map((e) => e.detailType)));
   renderEvents();
@@ -549,7 +567,7 @@ async function peek(name, focus = true) {
         h(
           'p',
           { class: 'meta' },
-          `${m.messageId} · sent ${time(m.sentAt)} · received ${m.receiveCount} times${m.visible ? '' : ' · in flight'}`,
+          `${m.messageId} · sent ${time(m.sentAt)} · received ${m.receiveCount === 1 ? 'once' : `${m.receiveCount} times`}${m.visible ? '' : ' · in flight'}`,
         ),
         Object.keys(m.attributes).length
           ? h(
