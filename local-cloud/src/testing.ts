@@ -1,4 +1,11 @@
 /** What integration tests and benchmarks of every service share: the HTTP APIs as a client sees them. */
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
 
 /** Response bodies are checked by the tests' expectations, not by types. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -77,4 +84,70 @@ export function localToken(endpoint: string, clientId: string, scope?: string): 
     token.catch(() => tokens.delete(cacheKey));
   }
   return token;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- OpenAPI documents are read as JSON
+type OpenApiDocument = any;
+
+/** Checks a document against the OpenAPI 3.1 schema (the validator's CLI: it is ESM-only). Throws what is wrong. */
+export function assertValidOpenApi(document: OpenApiDocument): void {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'openapi-')), 'api.json');
+  fs.writeFileSync(file, JSON.stringify(document));
+  const cli = path.resolve(__dirname, '../../node_modules/.bin/validate-api');
+  const result = JSON.parse(execFileSync(cli, [file], { encoding: 'utf8' })) as { valid: boolean };
+  if (!result.valid) throw new Error(`not a valid OpenAPI document: ${JSON.stringify(result)}`);
+}
+
+/** Every `httpApi` event of every function in a service's serverless.yml, as "METHOD /path". */
+export function serverlessHttpRoutes(serviceDir: string): string[] {
+  const tag = (name: string, collection?: 'seq' | 'map') => ({
+    tag: name,
+    resolve: (value: unknown) => value,
+    ...(collection ? { collection } : {}),
+  });
+  const config = parseYaml(fs.readFileSync(path.join(serviceDir, 'serverless.yml'), 'utf8'), {
+    customTags: [tag('!Sub'), tag('!GetAtt'), tag('!Ref'), tag('!Join', 'seq'), tag('!Sub', 'seq')],
+  }) as { functions: Record<string, { events?: { httpApi?: { method: string; path: string } }[] }> };
+  return Object.values(config.functions).flatMap((fn) =>
+    (fn.events ?? []).flatMap((event) =>
+      event.httpApi ? [`${event.httpApi.method} ${event.httpApi.path}`] : [],
+    ),
+  );
+}
+
+/** The routes a document describes, as "METHOD /path". */
+export function documentedRoutes(document: OpenApiDocument): string[] {
+  return Object.entries(document.paths as Record<string, object>).flatMap(([route, operations]) =>
+    Object.keys(operations).map((method) => `${method.toUpperCase()} ${route}`),
+  );
+}
+
+/** `#/components/schemas/X` → `#/$defs/X`, so one schema carries what its refs need. */
+function standalone(document: OpenApiDocument, schema: unknown): object {
+  const combined = { $defs: document.components?.schemas ?? {}, ...(schema as object) };
+  return JSON.parse(JSON.stringify(combined).replaceAll('#/components/schemas/', '#/$defs/')) as object;
+}
+
+/** The schema of an operation's request body, or of its answer for a status and media type. */
+export function openApiSchema(
+  document: OpenApiDocument,
+  route: string,
+  method: string,
+  part: 'request' | { status: number; type?: string },
+): object {
+  const operation = document.paths[route]?.[method.toLowerCase()];
+  const schema =
+    part === 'request'
+      ? operation?.requestBody?.content?.['application/json']?.schema
+      : operation?.responses?.[String(part.status)]?.content?.[part.type ?? 'application/json']?.schema;
+  if (!schema) throw new Error(`${method} ${route} documents no ${JSON.stringify(part)} schema`);
+  return standalone(document, schema);
+}
+
+/** Throws, naming what is wrong, when `value` does not match `schema` (JSON Schema 2020-12, as OpenAPI 3.1). */
+export function assertMatchesSchema(schema: object, value: unknown): void {
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats(ajv);
+  const validate = ajv.compile(schema);
+  if (!validate(value)) throw new Error(`not valid against the document: ${ajv.errorsText(validate.errors)}`);
 }
