@@ -236,6 +236,7 @@ export function executionPath(definition: string, events: HistoryEvent[]): Execu
     failedStates: [],
   };
   let succeeded = false;
+  let ended: string | undefined;
   for (const event of events) {
     const d = details(event);
     const at = iso(event.timestamp);
@@ -284,6 +285,18 @@ export function executionPath(definition: string, events: HistoryEvent[]): Execu
       else if (event.type === 'ExecutionTimedOut') result.error = 'States.Timeout';
       if (typeof d.cause === 'string') result.cause = d.cause;
     } else if (event.type === 'ExecutionSucceeded') succeeded = true;
+    if (event.type.startsWith('Execution') && event.type !== 'ExecutionStarted') ended = event.type;
+  }
+  // An execution that failed while in a state (a States.Runtime error, a timeout, an abort) failed that state.
+  if (result.error || ended === 'ExecutionAborted') {
+    for (const visit of visits) {
+      if (visit.exitedAt || visit.errors.length > 0 || visit.type === 'Fail') continue;
+      visit.errors.push({
+        error: result.error ?? 'ExecutionAborted',
+        ...(result.cause ? { cause: result.cause } : {}),
+        at: visit.enteredAt,
+      });
+    }
   }
   // A state whose last attempt failed (or a Fail state) failed: caught if its Catch led to the next state in its
   // scope. (AWS records no StateExited for a caught state; the local interpreter does, so attempts decide.)
