@@ -13,6 +13,8 @@ export interface NotificationConfig {
   reminderWorkers: number;
   /** How often the SES send quota (GetAccount) is read again. */
   quotaRefreshSeconds: number;
+  /** The billing page, where a reminder's pay link leads. */
+  payPageUrl: string;
 }
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
@@ -45,5 +47,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): NotificationCo
     transactionalShare,
     reminderWorkers: positiveNumber(env, 'REMINDER_WORKERS', 1),
     quotaRefreshSeconds: positiveNumber(env, 'QUOTA_REFRESH_SECONDS', 60),
+    payPageUrl: required(env, 'PAY_PAGE_URL'),
   };
 }

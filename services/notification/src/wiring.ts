@@ -1,5 +1,6 @@
 import { createLogger, type Logger } from '@payflow/shared';
 import { createEmailSender } from './adapters/email';
+import { invoiceAccessFor } from './adapters/pay-links';
 import { createNotificationEvents } from './adapters/events';
 import { createRetryScheduler } from './adapters/queue';
 import { createSendsTable } from './adapters/sends-table';
@@ -41,11 +42,13 @@ function build() {
   const pacer = new SendPacer(ratePerWorker);
 
   /** The ports of one invocation: claims last, and throttled sends are retried, until its time runs out. */
-  function lanePorts(lane: Lane, remainingMs: number): NotifyPorts {
+  async function lanePorts(lane: Lane, remainingMs: number): Promise<NotifyPorts> {
     const leaseUntil = Date.now() + remainingMs;
     const deadline = leaseUntil - Math.min(SAFETY_MS, remainingMs / 3);
     return {
       catalog: templateCatalog,
+      // Reminders carry the invoice's pay link and access code; the other events name no invoice to open.
+      ...(lane === 'reminders' ? { invoiceAccess: await invoiceAccessFor(config.payPageUrl) } : {}),
       skipReason: (request) =>
         request.channel === 'email'
           ? email.suppressionReason(request.address)

@@ -18,7 +18,17 @@ export interface MessageView {
   /** Which check rejected an order, in words: 'card details check', 'stock check', 'payment'. */
   rejectedAt?: string;
   expiredAt?: string;
+  /** A reminder's pay link and the access code for typing the invoice number on the page. */
+  payUrl?: string;
+  accessCode?: string;
 }
+
+/** What opens an invoice for its customer: computed with payments' pay link key, never carried on the bus. */
+export interface InvoiceAccess {
+  payUrl: string;
+  accessCode: string;
+}
+export type InvoiceAccessFor = (invoiceId: string) => InvoiceAccess;
 
 const brandNames: Record<MaskedCard['brand'], string> = {
   visa: 'Visa',
@@ -72,7 +82,7 @@ function subjectOf(data: { invoiceId?: string | undefined; orderId?: string | un
   };
 }
 
-function build(event: CustomerEvent): MessageView {
+function build(event: CustomerEvent, invoiceAccess?: InvoiceAccessFor): MessageView {
   switch (event.detailType) {
     case 'InvoiceDue': {
       const { data } = event.detail;
@@ -81,6 +91,7 @@ function build(event: CustomerEvent): MessageView {
         invoiceId: data.invoiceId,
         amount: amountText(data.balance),
         dueDate: longDate(data.dueDate),
+        ...(invoiceAccess ? invoiceAccess(data.invoiceId) : {}),
       };
     }
     case 'PaymentSucceeded': {
@@ -147,8 +158,8 @@ function build(event: CustomerEvent): MessageView {
 }
 
 /** The template view of a customer event, every value one line of plain text. */
-export function messageViewOf(event: CustomerEvent): MessageView {
-  const view = build(event);
+export function messageViewOf(event: CustomerEvent, invoiceAccess?: InvoiceAccessFor): MessageView {
+  const view = build(event, invoiceAccess);
   const clean: Record<string, string> = {};
   for (const [key, value] of Object.entries(view)) {
     if (typeof value === 'string') clean[key] = plainText(value);

@@ -1,7 +1,7 @@
 import type { NotificationChannel } from '@payflow/shared';
 import type { CustomerDetailType, CustomerEvent } from './customer-events';
 import { classifyDeliveryError, describeError } from './delivery-errors';
-import { messageViewOf } from './message-view';
+import { messageViewOf, type InvoiceAccessFor } from './message-view';
 import { maskAddress, recipientsOf, type Recipient } from './recipients';
 import { renderEmail, renderSms, type EmailMessage, type SmsMessage, type TemplateCatalog } from './render';
 
@@ -41,6 +41,8 @@ export type SendOutcome = { providerMessageId: string } | { error: unknown };
 
 export interface NotifyPorts {
   catalog: TemplateCatalog;
+  /** A reminder's pay link and access code for an invoice (the reminders lane). */
+  invoiceAccess?: InvoiceAccessFor;
   /** Why this recipient must not be contacted (SES suppression list, SMS opt-out), or undefined. */
   skipReason(request: SendRequest): Promise<string | undefined>;
   /** One conditional write per request that claims it, or reads back what an earlier delivery did. */
@@ -80,8 +82,12 @@ export class SendInProgressError extends Error {
 }
 
 /** Renders what each chosen channel needs before anything is sent: a template error sends nothing. */
-export function sendRequestsFor(event: CustomerEvent, catalog: TemplateCatalog): SendRequest[] {
-  const view = messageViewOf(event);
+export function sendRequestsFor(
+  event: CustomerEvent,
+  catalog: TemplateCatalog,
+  invoiceAccess?: InvoiceAccessFor,
+): SendRequest[] {
+  const view = messageViewOf(event, invoiceAccess);
   const common = { eventId: event.detail.id, detailType: event.detailType };
   return recipientsOf(event).map((recipient) =>
     recipient.channel === 'email'
@@ -132,7 +138,7 @@ const keyOf = (request: { eventId: string; channel: NotificationChannel }) =>
 export async function notifyBatch(items: BatchItem[], ports: NotifyPorts): Promise<BatchResult> {
   const prepared = items.map((item) => {
     try {
-      return { item, requests: sendRequestsFor(item.event, ports.catalog) };
+      return { item, requests: sendRequestsFor(item.event, ports.catalog, ports.invoiceAccess) };
     } catch (error) {
       return { item, requests: [] as SendRequest[], error: error as Error };
     }

@@ -10,7 +10,7 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
   logger.addContext(context);
   const { config, lanePorts, scheduleRetry } = services();
   return notifySqsBatch(event.Records, {
-    ports: lanePorts('transactional', context.getRemainingTimeInMillis()),
+    ports: await lanePorts('transactional', context.getRemainingTimeInMillis()),
     retryBaseSeconds: config.retryBaseSeconds,
     scheduleRetry,
     logger,
