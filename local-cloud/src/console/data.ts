@@ -392,12 +392,13 @@ function parseJson(text: string | undefined): unknown {
 }
 
 /** The order id and correlation id an input or event carries, wherever Payflow puts them. */
-export function businessKeys(value: unknown): { orderId?: string; correlationId?: string } {
-  const keys: { orderId?: string; correlationId?: string } = {};
+export function businessKeys(value: unknown): { orderId?: string; correlationId?: string; email?: string } {
+  const keys: { orderId?: string; correlationId?: string; email?: string } = {};
   const visit = (node: unknown, depth: number) => {
     if (!node || typeof node !== 'object' || depth > 4) return;
     for (const [key, inner] of Object.entries(node)) {
       if (typeof inner === 'string' && key === 'orderId' && !keys.orderId) keys.orderId = inner;
+      if (typeof inner === 'string' && key === 'email' && !keys.email) keys.email = inner;
       if (typeof inner === 'string' && /^correlation_?id$/i.test(key) && !keys.correlationId)
         keys.correlationId = inner;
       if (typeof inner === 'object') visit(inner, depth + 1);

@@ -205,6 +205,19 @@ async function loadExecution(arn) {
       ` from ${e.source} at ${time(e.time)}`,
     ),
   );
+  if (execution.email)
+    events.push(
+      h(
+        'li',
+        {},
+        h(
+          'button',
+          { class: 'link', type: 'button', onclick: () => showOutbox(execution.email) },
+          'Messages',
+        ),
+        ` to ${execution.email}`,
+      ),
+    );
   const search = execution.correlationId ?? execution.orderId;
   if (search)
     events.push(
@@ -662,6 +675,11 @@ async function loadOutbox() {
     ),
   );
   $('outbox-sms-empty').hidden = sms.length > 0;
+}
+
+function showOutbox(recipient) {
+  $('outbox-to').value = recipient;
+  showTab('outbox');
 }
 
 // ---- logs ----

@@ -142,7 +142,8 @@ const node = (p: Page, state: string) => p.locator(`#execution-graph .node[data-
     await screenshot(p, 'checkout-paid-confirmed-path');
     expect(describeViolations(await axeViolations(p))).toEqual([]);
 
-    await p.getByRole('tab', { name: 'Outbox' }).click();
+    // The execution links to the customer's messages; the outbox finds them by recipient.
+    await p.getByRole('button', { name: 'Messages' }).click();
     await p.getByLabel('Recipient').fill(email);
     const emails = p.locator('#outbox-emails > li');
     await until(
