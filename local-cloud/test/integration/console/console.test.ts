@@ -28,6 +28,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { Browser, Page } from 'playwright-core';
 import {
+  CONSOLE_URL,
   axeViolations,
   containsText,
   describeViolations,
@@ -365,6 +366,26 @@ describe('queues', () => {
     await page.getByRole('dialog').getByRole('button', { name: 'Purge' }).click();
     await containsText(page.locator('#queues-message'), `${queueName} purged`);
     await hasText(row, '0');
+  });
+});
+
+describe('the console API', () => {
+  it('refuses a redrive or purge without its header (no cross-site form can send it) and a purge unconfirmed', async () => {
+    const base = CONSOLE_URL.replace(/\/console$/, '');
+    const name = encodeURIComponent(queueName);
+    const bare = await fetch(`${base}/console/api/queue/purge?name=${name}`, { method: 'POST', body: '{}' });
+    expect(bare.status).toBe(403);
+    const unconfirmed = await fetch(`${base}/console/api/queue/purge?name=${name}`, {
+      method: 'POST',
+      headers: { 'x-payflow-console': '1' },
+      body: JSON.stringify({ confirm: 'another-queue' }),
+    });
+    expect(unconfirmed.status).toBe(400);
+    expect(((await unconfirmed.json()) as { message: string }).message).toContain(
+      `{"confirm":"${queueName}"}`,
+    );
+    const missing = await fetch(`${base}/console/api/queue/messages?name=no-such-queue-${run}`);
+    expect(missing.status).toBe(404);
   });
 });
 
