@@ -28,7 +28,7 @@ import { Supervisor } from './supervisor';
 import { SsmEmulator } from './ssm';
 import { SecretsManagerEmulator } from './secretsmanager';
 import { CognitoIssuer, keepKeysAcross } from './cognito';
-import { LambdaEmulator } from './lambda-api';
+import { LambdaEmulator, startLambdaPort } from './lambda-api';
 import { setFunctionConcurrency } from './concurrency';
 import { startHttpGateway } from './http-gateway';
 import { Timeline } from './timeline';
@@ -110,9 +110,13 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const functionLogs: string[] = [];
 
     const startServiceOffline = async (s: PackagedService) => {
-      registerLambdaService(s.name, s.offline!.lambdaPort, functionNames(s));
       for (const [fn, limit] of Object.entries(s.reservedConcurrency)) setFunctionConcurrency(fn, limit);
       await assertPortsFree(offlinePorts([s]));
+      // The local Lambda takes the service's lambdaPort too, so what is invoked there is gated as well.
+      const privateLambdaPort = await freePort();
+      registerLambdaService(s.name, privateLambdaPort, functionNames(s));
+      const lambdaPort = await startLambdaPort(s.offline!.lambdaPort);
+      stoppers.push(() => lambdaPort.close());
       // The local API Gateway takes the service's httpPort; serverless-offline serves behind it.
       const privateHttpPort = servesHttp(s) ? await freePort() : undefined;
       if (privateHttpPort) {
@@ -127,8 +131,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       await timeline.time(`serverless-offline ${s.key}`, () =>
         supervisor.watch(`serverless-offline ${s.key}`, () =>
           startOffline(s.key, s.dir, edge.endpoint, {
-            ports: servedPorts(s, privateHttpPort),
+            ports: privateHttpPort ? [privateLambdaPort, privateHttpPort] : [privateLambdaPort],
             httpPort: privateHttpPort,
+            lambdaPort: privateLambdaPort,
             log: (line) => {
               functionLogs.push(line);
               if (functionLogs.length > 50_000) functionLogs.splice(0, 10_000);
@@ -312,11 +317,6 @@ function functionNames(service: PackagedService): string[] | undefined {
 /** True when the service has HTTP events (serverless-offline opens its HTTP port only then). */
 export function servesHttp(service: PackagedService): boolean {
   return Object.values(service.template.Resources).some((r) => r.Type.startsWith('AWS::ApiGateway'));
-}
-
-function servedPorts(service: PackagedService, privateHttpPort: number | undefined): number[] {
-  const { lambdaPort } = service.offline!;
-  return privateHttpPort ? [lambdaPort, privateHttpPort] : [lambdaPort];
 }
 
 function offlinePorts(services: PackagedService[]): Record<string, number> {

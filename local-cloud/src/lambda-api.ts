@@ -2,6 +2,7 @@
  * Lambda's Invoke API on the edge (REST-JSON, `POST /2015-03-31/functions/<name>/invocations`), so
  * `aws lambda invoke --endpoint-url http://localhost:4566` reaches the function's serverless-offline.
  */
+import http from 'node:http';
 import { AwsError, requestId, type AwsRequest, type AwsResponse, type Emulator } from './protocol';
 import { assertFunctionExists, functionName, invokeFunction } from './lambda';
 
@@ -67,4 +68,58 @@ export class LambdaEmulator implements Emulator {
       body: JSON.stringify({ Type: error.status < 500 ? 'User' : 'Service', message: error.message }),
     };
   }
+}
+
+/**
+ * A service's serverless-offline Lambda port (3101, 3201, ...) served by this emulator, so an invocation sent there
+ * directly also waits for one of the function's slots (concurrency.ts) and an `Event` invocation gets Lambda's
+ * retries and destinations (lambda-async.ts) instead of killing serverless-offline when the handler throws.
+ * serverless-offline itself listens on a private port behind it.
+ */
+export function startLambdaPort(port: number): Promise<{ close(): Promise<void> }> {
+  const lambda = new LambdaEmulator();
+  const server = http.createServer((incoming, outgoing) => {
+    const chunks: Buffer[] = [];
+    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+    incoming.on('end', () => {
+      const url = new URL(incoming.url ?? '/', 'http://localhost');
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(incoming.headers)) {
+        if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
+      }
+      const req: AwsRequest = {
+        method: incoming.method ?? 'GET',
+        path: url.pathname,
+        query: url.searchParams,
+        headers,
+        body: Buffer.concat(chunks),
+      };
+      lambda
+        .handle(req)
+        .catch((error: unknown) =>
+          lambda.errorResponse(
+            error instanceof AwsError ? error : new AwsError('ServiceException', String(error), 500),
+          ),
+        )
+        .then((res) => {
+          outgoing.writeHead(res.status, res.headers ?? {});
+          outgoing.end(res.body ?? '');
+        })
+        .catch(() => outgoing.destroy());
+    });
+  });
+  server.requestTimeout = 0;
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve({
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
+      });
+    });
+  });
 }

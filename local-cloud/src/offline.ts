@@ -37,6 +37,8 @@ export function startOffline(
     ports: number[];
     /** Where its HTTP server listens instead of the service's httpPort (the local API Gateway takes that). */
     httpPort?: number;
+    /** Where its Lambda invoke server listens instead of the service's lambdaPort (the local Lambda takes that). */
+    lambdaPort?: number;
     log?: (line: string) => void;
     timeoutMs?: number;
   },
@@ -44,6 +46,7 @@ export function startOffline(
   const bin = path.join(REPO_ROOT, 'node_modules', '.bin', 'serverless');
   const args = ['offline', 'start', '--stage', STAGE];
   if (options.httpPort) args.push('--httpPort', String(options.httpPort));
+  if (options.lambdaPort) args.push('--lambdaPort', String(options.lambdaPort));
   // Idle workers are kept 10 minutes (serverless-offline's default is 1), so a function stays warm between bursts.
   args.push('--terminateIdleLambdaTime', String(IDLE_WORKER_SECONDS));
   const child = spawn(bin, args, {

@@ -82,6 +82,29 @@ describe('a burst of 100 invocations on a freshly started service', () => {
     expect(Date.now() - started).toBeLessThan(60_000);
   }, 90_000);
 
+  it("through the service's own Lambda port (3595): gated the same way", async () => {
+    const direct = new LambdaClient({
+      endpoint: 'http://127.0.0.1:3595',
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      maxAttempts: 1,
+    });
+    const outs = await Promise.all(
+      Array.from({ length: 40 }, () =>
+        direct.send(
+          new InvokeCommand({
+            FunctionName: 'payflow-load-test-local-sleep',
+            Payload: Buffer.from(JSON.stringify({ ms: 50 })),
+          }),
+        ),
+      ),
+    );
+    expect(outs.filter((o) => o.FunctionError)).toEqual([]);
+    const reports = outs.map((o) => JSON.parse(Buffer.from(o.Payload!).toString()) as SleepReport);
+    expect(mostAtOnce(reports)).toBeLessThanOrEqual(2);
+    expect(gateStats('payflow-load-test-local-sleep')).toMatchObject({ limit: 2, peak: 2, running: 0 });
+  }, 90_000);
+
   it(`through an HTTP route: all 200, at most ${HTTP_LIMIT} at once, in ${HTTP_LIMIT} workers`, async () => {
     const answers = await Promise.all(
       Array.from({ length: 100 }, async () => {
