@@ -85,12 +85,33 @@ async function invoke(handler: ReturnType<typeof payInvoiceHandler>, event: Http
 }
 
 describe('httpHandler', () => {
-  it('parses, validates and answers 200 JSON on an HTTP API event, with CORS', async () => {
+  it('parses, validates and answers 200 JSON on an HTTP API event', async () => {
     const response = await invoke(payInvoiceHandler(), httpApiEvent());
     expect(response.statusCode).toBe(200);
     expect(response.contentType).toBe('application/json');
     expect(response.json).toEqual({ invoiceId: '10452', paid: 1250 });
-    expect(response.headers?.['Access-Control-Allow-Origin']).toBe('*');
+  });
+
+  describe('CORS', () => {
+    const previous = process.env.CORS_ORIGIN;
+    afterEach(() => {
+      process.env.CORS_ORIGIN = previous;
+    });
+    it("allows only the service's own origin (CORS_ORIGIN), never '*'", async () => {
+      process.env.CORS_ORIGIN = 'http://localhost:3000';
+      const allowed = await invoke(payInvoiceHandler(), httpApiEvent());
+      expect(allowed.headers?.['Access-Control-Allow-Origin']).toBe('http://localhost:3000');
+      const foreign = await invoke(
+        payInvoiceHandler(),
+        httpApiEvent({ headers: { 'content-type': 'application/json', origin: 'https://evil.example' } }),
+      );
+      expect(foreign.headers?.['Access-Control-Allow-Origin']).toBeUndefined();
+    });
+    it('sends no CORS header at all when the service names no origin', async () => {
+      delete process.env.CORS_ORIGIN;
+      const response = await invoke(payInvoiceHandler(), httpApiEvent());
+      expect(response.headers?.['Access-Control-Allow-Origin']).toBeUndefined();
+    });
   });
 
   it('handles a REST API event with mixed-case headers and a base64 body', async () => {
@@ -228,7 +249,6 @@ describe('httpHandler', () => {
     expect(JSON.parse(response.body).detail).toBe(
       'An unexpected error occurred; it has been logged. Please try again later.',
     );
-    expect(response.headers?.['Access-Control-Allow-Origin']).toBe('*');
     expect(logger.error).toHaveBeenCalledWith('Unhandled error in HTTP handler', {
       error: expect.objectContaining({ message: 'DynamoDB table payflow-local-invoices is missing' }),
     });

@@ -1,5 +1,5 @@
 import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { awsClient } from '@payflow/shared';
 
 let documentClient: DynamoDBDocumentClient | undefined;
@@ -31,9 +31,26 @@ export function isTransactionRace(codes: string[]): boolean {
 
 type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
 
-/** A write that must not be lost to a momentary conflict with another transaction on the same items. */
+/**
+ * A write that must not be lost to a momentary conflict with another transaction on the same items. A single
+ * update goes as a plain conditional UpdateItem (half the cost of a transaction); its condition failing reads as
+ * a cancelled transaction's would (`ConditionalCheckFailed` at index 0), so callers see one shape.
+ */
 export async function transactWithRetry(items: TransactItems, attempts = 8): Promise<void> {
   const documents = dynamoDocuments();
+  const [only] = items;
+  if (items.length === 1 && only?.Update) {
+    try {
+      await documents.send(new UpdateCommand(only.Update as ConstructorParameters<typeof UpdateCommand>[0]));
+      return;
+    } catch (error) {
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      throw Object.assign(new Error((error as Error).message), {
+        name: 'TransactionCanceledException',
+        CancellationReasons: [{ Code: 'ConditionalCheckFailed' }],
+      });
+    }
+  }
   for (let attempt = 1; ; attempt += 1) {
     try {
       await documents.send(new TransactWriteCommand({ TransactItems: items }));

@@ -69,17 +69,20 @@ export function createInvoiceTarget(
       ];
     }
     return [
-      // The BILL as read: a bills file that changed it meanwhile makes this payment read again.
+      // The BILL as read (amount, currency, customer): a bills file that changed it meanwhile makes this payment
+      // read again, so a payment never lands on terms it was not made for.
       ...(account
         ? [
             {
               ConditionCheck: {
                 TableName: tables.invoicesTable,
                 Key: { invoiceId, record: 'BILL' },
-                ConditionExpression: 'billedAmount = :billedSeen AND currency = :currencySeen',
+                ConditionExpression:
+                  'billedAmount = :billedSeen AND currency = :currencySeen AND customerId = :customerSeen',
                 ExpressionAttributeValues: {
                   ':billedSeen': account.billedAmount,
                   ':currencySeen': account.currency,
+                  ':customerSeen': account.customerId,
                 },
               },
             },

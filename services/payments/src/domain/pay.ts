@@ -77,6 +77,11 @@ export interface PaymentDependencies {
   maxAttempts?: number;
   /** Refuses the attempt before anything is held (e.g. too many declines for this card); run with the first read. */
   admit?: () => Promise<void>;
+  /**
+   * Takes the publishing of the outcome to finish alongside the caller's own last writes (the caller awaits it
+   * before it answers); without it the outcome is published before processPayment returns.
+   */
+  defer?: (work: Promise<void>) => void;
   /** Told about a step that failed after the money question was settled; the reconciler finishes it. */
   onDeferred?: (what: string, payment: Payment, error: unknown) => void;
 }
@@ -220,7 +225,7 @@ export async function settle<Change>(
   payment: Payment,
   from: PaymentStatus,
   answer: BankAnswer,
-  deps: Pick<PaymentDependencies, 'publish' | 'correlationId' | 'now' | 'onDeferred'>,
+  deps: Pick<PaymentDependencies, 'publish' | 'correlationId' | 'now' | 'onDeferred' | 'defer'>,
 ): Promise<Payment> {
   const now = deps.now ?? (() => new Date());
   const settled = settledPayment(payment, answer, now());
@@ -238,11 +243,11 @@ export async function settle<Change>(
     return payment;
   }
   if (outbox) {
-    try {
-      await deps.publish(settled.paymentId, outbox);
-    } catch (error) {
+    const publishing = deps.publish(settled.paymentId, outbox).catch((error: unknown) => {
       deps.onDeferred?.('publish', settled, error);
-    }
+    });
+    if (deps.defer) deps.defer(publishing);
+    else await publishing;
   }
   return settled;
 }

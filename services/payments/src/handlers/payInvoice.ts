@@ -19,6 +19,7 @@ import {
   paymentView,
   type PayInvoiceBody,
 } from '../domain/payment';
+import { deferredWork, deferWork } from '../deferred';
 import { clientAddress, countDecline, openInvoice, refuseCardTesting } from '../guards';
 import { correlationIdOf, logger, paymentDependencies, services } from '../wiring';
 
@@ -49,6 +50,7 @@ async function payInvoice({
     {
       ...(await paymentDependencies(input.correlationId)),
       admit: () => refuseCardTesting(input.body.card.number, input.client),
+      defer: (work) => deferWork(idempotencyKey, work),
     },
   );
   // A payment someone else settled meanwhile (the reconciler) answers as it now stands.
@@ -88,13 +90,18 @@ export const handler = httpHandler(
     );
     // The raw body, as sent: a replay must match it exactly, and only its hash is kept.
     const fingerprint = await requestFingerprint(`invoice:${path.invoiceId}`, event.body);
-    return route(
-      {
-        idempotencyKey,
-        fingerprint,
-        input: { invoiceId: path.invoiceId, body, correlationId, client: clientAddress(event) },
-      },
-      context as Context,
-    );
+    try {
+      return await route(
+        {
+          idempotencyKey,
+          fingerprint,
+          input: { invoiceId: path.invoiceId, body, correlationId, client: clientAddress(event) },
+        },
+        context as Context,
+      );
+    } finally {
+      // The outcome's event goes out beside the idempotency record's last write; both are done before we answer.
+      await deferredWork(idempotencyKey);
+    }
   },
 );

@@ -20,6 +20,7 @@ import {
   type PaySessionBody,
 } from '../domain/payment';
 import { sessionNotFound, sessionView } from '../domain/session';
+import { deferredWork, deferWork } from '../deferred';
 import { clientAddress, countDecline, refuseCardTesting } from '../guards';
 import { correlationIdOf, logger, paymentDependencies, services } from '../wiring';
 
@@ -59,6 +60,7 @@ async function paySession({
     {
       ...(await paymentDependencies(session.correlationId)),
       admit: () => refuseCardTesting(input.body.card.number, input.client),
+      defer: (work) => deferWork(idempotencyKey, work),
     },
   );
   const payment =
@@ -95,13 +97,18 @@ export const handler = httpHandler(
       paySession,
     );
     const fingerprint = await requestFingerprint(`session:${path.sessionId}`, event.body);
-    return route(
-      {
-        idempotencyKey,
-        fingerprint,
-        input: { sessionId: path.sessionId, body, correlationId, client: clientAddress(event) },
-      },
-      context as Context,
-    );
+    try {
+      return await route(
+        {
+          idempotencyKey,
+          fingerprint,
+          input: { sessionId: path.sessionId, body, correlationId, client: clientAddress(event) },
+        },
+        context as Context,
+      );
+    } finally {
+      // The outcome's event goes out beside the idempotency record's last write; both are done before we answer.
+      await deferredWork(idempotencyKey);
+    }
   },
 );

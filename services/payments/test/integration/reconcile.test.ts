@@ -85,9 +85,10 @@ describe('a payment interrupted at each step ends consistent', () => {
     async () => {
       const bill = await seedBill(10000);
       const amount = distinctAmount();
+      // Recording a success changes only the payment item: one conditional UpdateItem (with its outbox event).
       await injectFault({
         service: 'dynamodb',
-        operation: 'TransactWriteItems',
+        operation: 'UpdateItem',
         error: 'ValidationException',
         match: [bill.invoiceId, '"SUCCEEDED"'],
       });
