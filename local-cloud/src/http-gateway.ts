@@ -107,11 +107,27 @@ export function routesOf(functions: Record<string, { name?: string; events?: unk
   return routes;
 }
 
+/**
+ * The origins an HTTP API's CORS configuration allows (`provider.httpApi.cors.allowedOrigins`); undefined when it
+ * allows any (`cors: true`, `'*'`) or has no CORS configuration.
+ */
+export function allowedOrigins(cors: unknown): string[] | undefined {
+  if (typeof cors !== 'object' || cors === null) return undefined;
+  const origins = (cors as { allowedOrigins?: unknown }).allowedOrigins;
+  if (!Array.isArray(origins) || origins.includes('*')) return undefined;
+  return origins.filter((o): o is string => typeof o === 'string');
+}
+
 /** Listens on `port` and forwards to serverless-offline on `targetPort`. */
 export function startHttpGateway(options: {
   port: number;
   targetPort: number;
   routes: HttpRoute[];
+  /**
+   * The HTTP API's allowed origins: a request from any other origin gets no CORS headers, as on API Gateway
+   * (serverless-offline echoes every origin).
+   */
+  allowedOrigins?: string[];
   log?: (line: string) => void;
 }): Promise<HttpGateway> {
   const agent = new http.Agent({ keepAlive: true });
@@ -138,6 +154,11 @@ export function startHttpGateway(options: {
               { 'content-type': 'application/json' },
               JSON.stringify({ message }),
             );
+          }
+          const origin = incoming.headers.origin;
+          if (origin && options.allowedOrigins && !options.allowedOrigins.includes(origin)) {
+            for (const name of Object.keys(answer.headers))
+              if (name.startsWith('access-control-')) delete answer.headers[name];
           }
           send(outgoing, answer.status, answer.headers, answer.body);
         },

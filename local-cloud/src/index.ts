@@ -124,6 +124,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
           port: s.offline!.httpPort,
           targetPort: privateHttpPort,
           routes: s.routes,
+          allowedOrigins: s.corsOrigins,
           log: (line) => log(`[${s.key}] ${line}`),
         });
         stoppers.push(() => gateway.close());

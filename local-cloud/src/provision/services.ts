@@ -7,7 +7,7 @@ import YAML from 'yaml';
 import { REPO_ROOT, STAGE } from '../config';
 import type { CfnTemplate } from './template';
 import type { LocalWebsite } from '../website';
-import { routesOf, type HttpRoute } from '../http-gateway';
+import { allowedOrigins, routesOf, type HttpRoute } from '../http-gateway';
 
 const run = promisify(execFile);
 
@@ -38,6 +38,8 @@ export interface PackagedService extends ComposeService {
   reused: boolean;
   /** Its HTTP routes and the functions behind them (the local API Gateway gates and answers for them). */
   routes: HttpRoute[];
+  /** The HTTP API's allowed CORS origins (`provider.httpApi.cors`); undefined when any origin is allowed. */
+  corsOrigins?: string[];
   /** Function name → its `reservedConcurrency`, for the functions that set one. */
   reservedConcurrency: Record<string, number>;
 }
@@ -83,6 +85,7 @@ export async function packageService(service: ComposeService, root = REPO_ROOT):
   const state = JSON.parse(fs.readFileSync(path.join(out, 'serverless-state.json'), 'utf8')) as {
     service: {
       service: string;
+      provider?: { httpApi?: { cors?: unknown } };
       functions?: Record<string, { name?: string; events?: unknown[]; reservedConcurrency?: number }>;
       custom?: {
         'serverless-offline'?: { httpPort?: number; lambdaPort?: number };
@@ -106,6 +109,7 @@ export async function packageService(service: ComposeService, root = REPO_ROOT):
     ...(state.service.custom?.localWebsite ? { website: state.service.custom.localWebsite } : {}),
     ...(hasFunctions ? { offline: { httpPort: ports!.httpPort!, lambdaPort: ports!.lambdaPort! } } : {}),
     routes: routesOf(state.service.functions ?? {}),
+    corsOrigins: allowedOrigins(state.service.provider?.httpApi?.cors),
     reservedConcurrency: Object.fromEntries(
       Object.values(state.service.functions ?? {})
         .filter((f) => f.name && typeof f.reservedConcurrency === 'number' && f.reservedConcurrency > 0)

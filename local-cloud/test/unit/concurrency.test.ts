@@ -1,5 +1,5 @@
 import { gateStats, runGated, setFunctionConcurrency } from '../../src/concurrency';
-import { routeMatcher, routesOf } from '../../src/http-gateway';
+import { allowedOrigins, routeMatcher, routesOf } from '../../src/http-gateway';
 
 describe('per-function concurrency', () => {
   it('runs at most the limit at once and serves the waiting line first come, first served', async () => {
@@ -49,5 +49,14 @@ describe('HTTP routes', () => {
   it('has none for a method or path no function serves (CORS preflights pass through)', () => {
     expect(match('OPTIONS', '/checkouts')).toBeUndefined();
     expect(match('GET', '/checkouts/o-1/items')).toBeUndefined();
+  });
+});
+
+describe('HTTP API CORS origins', () => {
+  it('lists the allowed origins, or none when any origin is allowed', () => {
+    expect(allowedOrigins({ allowedOrigins: ['http://localhost:3000'] })).toEqual(['http://localhost:3000']);
+    expect(allowedOrigins({ allowedOrigins: ['*'] })).toBeUndefined();
+    expect(allowedOrigins(true)).toBeUndefined();
+    expect(allowedOrigins(undefined)).toBeUndefined();
   });
 });
