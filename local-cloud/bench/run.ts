@@ -4,7 +4,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { DATA_DIR, ENDPOINT, REPO_ROOT } from '../src/config';
+import { DATA_DIR, EDGE_PORT, ENDPOINT, REPO_ROOT } from '../src/config';
+import { composeServices } from '../src/provision/services';
 import { startLocalCloud, type LocalCloud } from '../src';
 import benchLocalCloud from './local.bench';
 import { printTable, type BenchRow } from './stats';
@@ -49,8 +50,17 @@ async function ensureLocalCloud(log: (line: string) => void): Promise<LocalCloud
     log(`bench: using the local cloud running at ${ENDPOINT}`);
     return undefined;
   }
-  log('bench: starting the local cloud');
-  return startLocalCloud({ fresh: true, inMemoryTables: true, dataDir: path.join(DATA_DIR, 'bench') });
+  // PAYFLOW_TEST_SERVICES (as for the tests) starts only those services and the bus.
+  const only = process.env.PAYFLOW_TEST_SERVICES?.split(',').map((name) => name.trim());
+  const services = composeServices().filter((s) => !only || s.key === 'event-bus' || only.includes(s.key));
+  log(`bench: starting the local cloud (${services.map((s) => s.key).join(', ')})`);
+  return startLocalCloud({
+    fresh: true,
+    inMemoryTables: true,
+    dataDir: path.join(DATA_DIR, 'bench'),
+    port: EDGE_PORT,
+    services,
+  });
 }
 
 main().catch((error: unknown) => {
