@@ -73,7 +73,7 @@ export function sendPacedInBulk(
     const throttledError = () =>
       Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'TooManyRequestsException' });
 
-    /** One call, and again for what SES throttled (after a back-off and the pacer), until the deadline. */
+    /** One call, and again for what SES throttled (after a back-off), until the deadline. */
     const sendChunk = async (chunk: number[], detailType: CustomerDetailType): Promise<void> => {
       let waiting = chunk;
       let delay = 100;
@@ -102,12 +102,12 @@ export function sendPacedInBulk(
         if (clock.now() + wait >= deadline) return;
         await clock.sleep(wait);
         delay = Math.min(delay * 2, 2000);
-        await pacer.take(throttled.length);
+        // No new turn from the pacer: SES counted nothing for the throttled call, so the retry uses its turn.
         waiting = throttled;
       }
     };
 
-    // Calls start as the pacer allows and run side by side; a throttled call waits its turn again.
+    // Calls start as the pacer allows and run side by side.
     const calls: Promise<void>[] = [];
     for (const [detailType, indexes] of emails) {
       for (let start = 0; start < indexes.length;) {
