@@ -18,6 +18,10 @@ const ACTIONS_WITHOUT_RESOURCES = new Set([
   'xray:PutTelemetryRecords',
   'cloudwatch:PutMetricData',
   'sns:Publish', // publishing an SMS to a phone number has no resource ARN
+  // Account-level reads (the SES send quota and suppression list, SMS opt-outs): no resource type exists for them.
+  'ses:GetAccount',
+  'ses:GetSuppressedDestination',
+  'sns:CheckIfPhoneNumberIsOptedOut',
 ]);
 
 interface Statement {
