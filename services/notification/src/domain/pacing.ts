@@ -44,12 +44,17 @@ export class SendPacer {
   constructor(
     private readonly ratePerSecond: () => Promise<number>,
     private readonly clock: Clock = systemClock,
+    /**
+     * Turns missed while idle (between two batches) that may still be used, at most this far back: the pause
+     * and the catch-up fall into the same second, so the worker keeps its rate over a second without passing it.
+     */
+    private readonly catchUpMs = 250,
   ) {}
 
   async take(count: number): Promise<void> {
     const rate = await this.ratePerSecond();
     const now = this.clock.now();
-    const start = Math.max(now, this.nextFree);
+    const start = Math.max(now - this.catchUpMs, this.nextFree);
     this.nextFree = start + (count * 1000) / rate;
     if (start > now) await this.clock.sleep(start - now);
   }

@@ -40,7 +40,7 @@ describe('the reminders share of the SES send rate', () => {
 describe('SendPacer', () => {
   it('spaces calls evenly: any second holds at most the rate plus one call, and the pace is the rate', async () => {
     const { clock, elapsed } = fakeClock();
-    const pacer = new SendPacer(async () => 20, clock);
+    const pacer = new SendPacer(async () => 20, clock, 0);
     const sends: number[] = [];
     for (let i = 0; i < 40; i += 1) {
       await pacer.take(5);
@@ -54,10 +54,23 @@ describe('SendPacer', () => {
     expect(elapsed()).toBe(9750);
   });
 
+  it('uses up to 250 ms of turns missed while idle, no more', async () => {
+    const { clock, elapsed } = fakeClock();
+    const pacer = new SendPacer(async () => 20, clock);
+    await pacer.take(5); // the next turn is 250 ms later
+    await clock.sleep(2000); // idle between two batches
+    const before = elapsed();
+    await pacer.take(5); // catches up 250 ms: at once
+    await pacer.take(5); // then the rate again
+    expect(elapsed() - before).toBe(0);
+    await pacer.take(5);
+    expect(elapsed() - before).toBe(250);
+  });
+
   it('applies a new rate at once', async () => {
     const { clock, elapsed } = fakeClock();
     let rate = 10;
-    const pacer = new SendPacer(async () => rate, clock);
+    const pacer = new SendPacer(async () => rate, clock, 0);
     await pacer.take(10);
     rate = 1000;
     await pacer.take(500);
