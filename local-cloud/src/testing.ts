@@ -151,3 +151,21 @@ export function assertMatchesSchema(schema: object, value: unknown): void {
   const validate = ajv.compile(schema);
   if (!validate(value)) throw new Error(`not valid against the document: ${ajv.errorsText(validate.errors)}`);
 }
+
+/** Debian's Chromium, headless, as the browser tests drive it (no downloads, no background network). */
+export function launchChromium() {
+  // Loaded here, not at the top: only browser tests need playwright-core.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { chromium } = require('playwright-core') as typeof import('playwright-core');
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
+  });
+}

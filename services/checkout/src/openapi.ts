@@ -2,21 +2,10 @@
  * The checkout API as an OpenAPI 3.1 document, generated (zod-openapi) from the schemas the handlers validate with
  * and the shapes they answer with; served at GET /openapi.json.
  */
-import { IdempotencyKeySchema, MoneySchema } from '@payflow/shared';
+import { IdempotencyKeySchema, MoneySchema, problemResponse } from '@payflow/shared';
 import { z } from 'zod';
 import { createDocument } from 'zod-openapi';
 import { CheckoutRequestSchema, OrderIdSchema, OrderLineSchema } from './domain/order';
-
-const ProblemSchema = z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-  })
-  .passthrough()
-  .meta({ id: 'Problem', description: 'RFC 9457 problem details (application/problem+json)' });
 
 const Money = MoneySchema.meta({ id: 'Money' });
 
@@ -57,10 +46,7 @@ export const OrderSchema = z
   })
   .meta({ id: 'Order' });
 
-const problem = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: ProblemSchema } },
-});
+const problem = problemResponse;
 
 export function checkoutOpenApi(serverUrl = 'http://localhost:3300') {
   return createDocument({

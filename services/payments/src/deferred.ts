@@ -11,8 +11,20 @@ export function deferWork(key: string, work: Promise<void>): void {
   pending.set(key, list);
 }
 
-export async function deferredWork(key: string): Promise<void> {
+async function deferredWork(key: string): Promise<void> {
   const list = pending.get(key) ?? [];
   pending.delete(key);
   await Promise.allSettled(list);
+}
+
+/** The request's answer, once the work it deferred under its key is done too (whatever the answer was). */
+export async function answerAfterDeferredWork<Answer>(
+  key: string,
+  answer: () => Promise<Answer>,
+): Promise<Answer> {
+  try {
+    return await answer();
+  } finally {
+    await deferredWork(key);
+  }
 }

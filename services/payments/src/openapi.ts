@@ -2,22 +2,18 @@
  * The payments API as an OpenAPI 3.1 document, generated (zod-openapi) from the zod schemas the handlers validate
  * requests with, plus the shapes they answer with; served at GET /openapi.json. Merchants generate clients from it.
  */
-import { IdempotencyKeySchema, IdentifierSchema, MaskedCardSchema, MoneySchema } from '@payflow/shared';
+import {
+  IdempotencyKeySchema,
+  IdentifierSchema,
+  MaskedCardSchema,
+  MoneySchema,
+  problemResponse,
+} from '@payflow/shared';
 import { z } from 'zod';
 import { createDocument } from 'zod-openapi';
 import { CreateSessionBodySchema } from './domain/session';
 import { payInvoiceBodySchema, paySessionBodySchema, paymentStatuses } from './domain/payment';
 import { OperatorRefundBodySchema } from './handlers/refundPaymentByOperator';
-
-export const ProblemSchema = z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-  })
-  .meta({ id: 'Problem', description: 'RFC 9457 problem details (application/problem+json)' });
 
 const Money = MoneySchema.meta({
   id: 'Money',
@@ -76,10 +72,7 @@ const json = (schema: z.ZodType, description: string) => ({
   description,
   content: { 'application/json': { schema } },
 });
-const problem = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: ProblemSchema } },
-});
+const problem = problemResponse;
 
 /** The answers every route may give besides its own. */
 const common = {

@@ -1,3 +1,4 @@
 export * from './errors';
 export * from './handler';
 export * from './idempotency';
+export * from './openapi';

@@ -19,7 +19,7 @@ import {
   paymentView,
   type PayInvoiceBody,
 } from '../domain/payment';
-import { deferredWork, deferWork } from '../deferred';
+import { answerAfterDeferredWork, deferWork } from '../deferred';
 import { clientAddress, countDecline, openInvoice, refuseCardTesting } from '../guards';
 import { correlationIdOf, logger, paymentDependencies, services } from '../wiring';
 
@@ -84,24 +84,22 @@ export const handler = httpHandler(
     // Only the reminder's pay link or access code opens an invoice; anything else is an unknown invoice.
     await openInvoice(event, path.invoiceId);
     const idempotencyKey = readIdempotencyKey(headers);
-    route ??= idempotentRoute(
+    const idempotent = (route ??= idempotentRoute(
       { scope: 'payInvoice', tableName: services().config.idempotencyTable, subject: 'payment' },
       payInvoice,
-    );
+    ));
     // The raw body, as sent: a replay must match it exactly, and only its hash is kept.
     const fingerprint = await requestFingerprint(`invoice:${path.invoiceId}`, event.body);
-    try {
-      return await route(
+    // The outcome's event goes out beside the idempotency record's last write; both are done before we answer.
+    return answerAfterDeferredWork(idempotencyKey, () =>
+      idempotent(
         {
           idempotencyKey,
           fingerprint,
           input: { invoiceId: path.invoiceId, body, correlationId, client: clientAddress(event) },
         },
         context as Context,
-      );
-    } finally {
-      // The outcome's event goes out beside the idempotency record's last write; both are done before we answer.
-      await deferredWork(idempotencyKey);
-    }
+      ),
+    );
   },
 );

@@ -20,7 +20,7 @@ import {
   type PaySessionBody,
 } from '../domain/payment';
 import { sessionNotFound, sessionView } from '../domain/session';
-import { deferredWork, deferWork } from '../deferred';
+import { answerAfterDeferredWork, deferWork } from '../deferred';
 import { clientAddress, countDecline, refuseCardTesting } from '../guards';
 import { correlationIdOf, logger, paymentDependencies, services } from '../wiring';
 
@@ -92,23 +92,21 @@ export const handler = httpHandler(
     const correlationId = correlationIdOf(headers, context.awsRequestId);
     withCorrelationId(logger, correlationId);
     const idempotencyKey = readIdempotencyKey(headers);
-    route ??= idempotentRoute(
+    const idempotent = (route ??= idempotentRoute(
       { scope: 'payPaymentSession', tableName: services().config.idempotencyTable, subject: 'payment' },
       paySession,
-    );
+    ));
     const fingerprint = await requestFingerprint(`session:${path.sessionId}`, event.body);
-    try {
-      return await route(
+    // The outcome's event goes out beside the idempotency record's last write; both are done before we answer.
+    return answerAfterDeferredWork(idempotencyKey, () =>
+      idempotent(
         {
           idempotencyKey,
           fingerprint,
           input: { sessionId: path.sessionId, body, correlationId, client: clientAddress(event) },
         },
         context as Context,
-      );
-    } finally {
-      // The outcome's event goes out beside the idempotency record's last write; both are done before we answer.
-      await deferredWork(idempotencyKey);
-    }
+      ),
+    );
   },
 );

@@ -4,7 +4,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { launchChromium } from '@payflow/local-cloud/src/testing';
+import type { Browser, Page } from 'playwright-core';
 import { accessCodeFor } from '@payflow/shared';
 import { api, ensureInvoicesTable, LOCAL_PAY_LINK_KEY, payLinkFor, seedBill, type Bill } from './local';
 
@@ -19,17 +20,7 @@ beforeAll(async () => {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   await ensureInvoicesTable();
   bill = await seedBill(10000);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

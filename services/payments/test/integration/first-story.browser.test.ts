@@ -8,7 +8,8 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomInt, randomUUID } from 'node:crypto';
-import { chromium, type Browser } from 'playwright-core';
+import { launchChromium } from '@payflow/local-cloud/src/testing';
+import type { Browser } from 'playwright-core';
 import { ENDPOINT } from './local';
 
 const ARTIFACTS = path.resolve(__dirname, '../../../../test-artifacts/payments');
@@ -40,16 +41,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

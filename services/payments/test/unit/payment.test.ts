@@ -32,11 +32,15 @@ describe('a payment request', () => {
     ['a fractional amount', { amount: { amount: 30.005, currency: 'EUR' } }, /amount.amount: .*whole number/],
     ['a zero amount', { amount: { amount: 0, currency: 'EUR' } }, /more than zero/],
     ['an unknown currency', { amount: { amount: 1, currency: 'EURO' } }, /ISO 4217/],
-    ['sms without a phone', { notification: { channels: ['sms'] } }, /phone is required/],
+    ['an amount below the currency minimum', { amount: { amount: 49, currency: 'EUR' } }, /smallest payment/],
     ['no channel', { notification: { channels: [] } }, /at least one channel/],
     ['a CVV of the wrong length', { card: { ...valid.card, cvv: '12' } }, /cvv/],
   ])('refuses %s', (_what, change, message) => {
     expect(problems({ ...valid, ...change }).join('\n')).toMatch(message);
+  });
+
+  it('takes the channels alone: the receipt goes to the contact details on the bill', () => {
+    expect(problems({ ...valid, notification: { channels: ['sms'] } })).toEqual([]);
   });
 
   it('refuses unknown fields, so a typo is not silently ignored', () => {

@@ -136,7 +136,7 @@ describe('refusalToRefund', () => {
       /10.00 EUR was asked for payment pay_order of 49.99 EUR; only the whole payment/,
     );
     expect(refusalToRefund(paidOrder(), request({ amount: { amount: 4999, currency: 'GBP' } }))).toMatch(
-      /only the whole payment/,
+      /A refund in GBP was asked for payment pay_order in EUR/,
     );
   });
 
