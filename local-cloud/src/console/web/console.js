@@ -397,10 +397,13 @@ function selectState(name, announce = true, visitIndex) {
         h('h4', {}, `Error ${i + 1} of ${visit.errors.length}: ${error.error || '(no error name)'}`),
       );
       parts.push(h('p', { class: 'meta' }, time(error.at)));
-      if (error.cause) parts.push(h('p', {}, 'Cause'), h('pre', {}, error.cause));
+      if (error.cause) parts.push(h('p', {}, 'Cause'), h('pre', { tabindex: '0' }, error.cause));
     }
-    parts.push(h('h4', {}, 'Input'), h('pre', { 'data-field': 'input' }, visit.input ?? '—'));
-    parts.push(h('h4', {}, 'Output'), h('pre', { 'data-field': 'output' }, visit.output ?? '—'));
+    parts.push(h('h4', {}, 'Input'), h('pre', { 'data-field': 'input', tabindex: '0' }, visit.input ?? '—'));
+    parts.push(
+      h('h4', {}, 'Output'),
+      h('pre', { 'data-field': 'output', tabindex: '0' }, visit.output ?? '—'),
+    );
   }
   panel.replaceChildren(...parts);
   if (announce) $('state-detail-title').focus();
@@ -508,7 +511,12 @@ function renderEvent(e) {
       ? h('ul', { class: 'rules', 'aria-label': 'Rules matched' }, ...rules)
       : h('p', {}, 'No rule with targets matched.'),
     links.length ? h('p', { class: 'links' }, 'Caused: ', ...links) : undefined,
-    h('details', {}, h('summary', {}, 'Detail'), h('pre', {}, JSON.stringify(e.detail, null, 2))),
+    h(
+      'details',
+      {},
+      h('summary', {}, 'Detail'),
+      h('pre', { tabindex: '0' }, JSON.stringify(e.detail, null, 2)),
+    ),
   );
 }
 
@@ -591,7 +599,7 @@ async function peek(name, focus = true) {
                 .join(' · '),
             )
           : '',
-        h('pre', {}, m.body),
+        h('pre', { tabindex: '0' }, m.body),
       ),
     ),
   );
@@ -653,8 +661,10 @@ async function loadOutbox() {
               referrerpolicy: 'no-referrer',
               srcdoc: e.html,
             })
-          : h('pre', {}, e.text ?? ''),
-        e.html && e.text ? h('details', {}, h('summary', {}, 'Plain-text part'), h('pre', {}, e.text)) : '',
+          : h('pre', { tabindex: '0' }, e.text ?? ''),
+        e.html && e.text
+          ? h('details', {}, h('summary', {}, 'Plain-text part'), h('pre', { tabindex: '0' }, e.text))
+          : '',
       ),
     ),
   );
@@ -670,7 +680,7 @@ async function loadOutbox() {
           { class: 'meta' },
           `${time(s.at)} · ${s.segments} segment${s.segments === 1 ? '' : 's'} · ${s.encoding} · ${s.message.length} characters · ${s.smsType}`,
         ),
-        h('pre', {}, s.message),
+        h('pre', { tabindex: '0' }, s.message),
       ),
     ),
   );

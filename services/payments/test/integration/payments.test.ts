@@ -476,7 +476,8 @@ describe('after every test above: no card data anywhere', () => {
     const tables = await scanEveryTable();
     expect([...tables.keys()]).toEqual(expect.arrayContaining([INVOICES_TABLE, ...PAYMENT_TABLES]));
     const dumps = [...tables.values()];
-    const events = JSON.stringify(await busEvents());
+    // Events our services publish: the console's masking test puts a card number on the shared bus from its own source.
+    const events = JSON.stringify((await busEvents()).filter((event) => event.source.startsWith('payflow.')));
     const logs = await (await fetch(`${ENDPOINT}/_local/logs`)).text();
     const everything = { tables: dumps.join('\n'), events, logs };
     for (const [where, text] of Object.entries(everything)) {
