@@ -5,6 +5,7 @@ import { DynamoDbEmulator, launchDynamoDbLocal } from './dynamodb';
 import { EventBridgeEmulator } from './eventbridge';
 import { EventSourceMappings } from './event-source-mappings';
 import { registerLambdaService } from './lambda';
+import { abandonAsyncInvocations } from './lambda-async';
 import { startOffline } from './offline';
 import { registerOutboxRoutes } from './outbox';
 import { assertPortsFree, freePort } from './ports';
@@ -91,6 +92,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
   const stoppers: Array<() => Promise<void>> = [];
   const stop = async () => {
+    abandonAsyncInvocations();
     for (const stopOne of stoppers.reverse()) await stopOne().catch(() => undefined);
   };
   try {

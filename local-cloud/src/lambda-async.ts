@@ -55,6 +55,13 @@ export function retryDelayMs(retry: number): number {
 
 const configs = new Map<string, AsyncInvokeConfig>();
 const pending = new Set<Promise<void>>();
+/** Bumped when the local cloud stops: invocations queued before then end quietly instead of retrying. */
+let generation = 0;
+
+/** Drops the invocations still queued or waiting for a retry (they are lost at stop, as the README says). */
+export function abandonAsyncInvocations(): void {
+  generation++;
+}
 
 /** Merges what a template says about one function's async invocations (EventInvokeConfig, DeadLetterConfig). */
 export function configureAsyncInvoke(functionName: string, config: AsyncInvokeConfig): void {
@@ -95,13 +102,16 @@ async function runWithRetries(
   const retries = config?.maximumRetryAttempts ?? DEFAULT_RETRIES;
   const maxAgeMs = (config?.maximumEventAgeSeconds ?? DEFAULT_MAX_AGE_SECONDS) * 1000;
   const queuedAt = Date.now();
+  const queuedIn = generation;
   // Let the caller have its 202 first, as on AWS.
   await new Promise((resolve) => setImmediate(resolve));
   let result: AttemptResult = { payload: undefined };
   let attempts = 0;
   for (;;) {
+    if (queuedIn !== generation) return;
     attempts++;
     result = await attempt(functionName, event, run);
+    if (queuedIn !== generation) return;
     if (!result.functionError) {
       if (config?.onSuccess) {
         const success = record('Success', functionName, requestId, event, result, attempts);
