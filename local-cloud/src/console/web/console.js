@@ -195,7 +195,7 @@ async function loadExecution(arn) {
     facts.push(['Error', `${execution.error}${execution.cause ? `: ${execution.cause}` : ''}`]);
   $('execution-facts').replaceChildren(...facts.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
   $('execution-facts').dataset.decided = decided?.state ?? '';
-  renderGraph(execution);
+  renderGraph(execution, sameExecution);
   renderVisits(execution);
   const events = execution.events.map((e) =>
     h(
@@ -232,7 +232,7 @@ async function loadExecution(arn) {
   if (sameExecution && state.selectedState) selectState(state.selectedState, false);
 }
 
-function renderGraph(execution) {
+function renderGraph(execution, redraw = false) {
   const { graph, path } = execution;
   const reached = new Set(path.reached);
   const left = new Set(path.left);
@@ -342,7 +342,15 @@ function renderGraph(execution) {
       );
     root.append(group);
   }
-  $('execution-graph').replaceChildren(root);
+  const container = $('execution-graph');
+  const frame = container.parentElement;
+  const keepScroll = redraw ? { left: frame.scrollLeft, top: frame.scrollTop } : undefined;
+  container.replaceChildren(root);
+  // A large machine scrolls: bring the state that decided the outcome (or the one that failed) into view.
+  const focus = graph.nodes.find((n) => n.id === (path.decidedBy?.state ?? path.failedStates[0]));
+  if (keepScroll) frame.scrollTo(keepScroll);
+  else if (focus)
+    frame.scrollTo({ left: focus.x - frame.clientWidth / 2, top: focus.y - frame.clientHeight / 2 });
 }
 
 function renderVisits(execution) {
