@@ -49,6 +49,27 @@ export function jsonTarget(req: AwsRequest): string {
   return target.slice(target.indexOf('.') + 1);
 }
 
+/**
+ * Runs a JSON-protocol request through a service's table of operations. An operation the table lacks answers
+ * 501 NotImplemented, naming what the local service does serve.
+ */
+export function dispatchJson(
+  service: string,
+  handlers: Record<string, (input: Record<string, unknown>) => unknown>,
+  req: AwsRequest,
+): AwsResponse {
+  const operation = jsonTarget(req);
+  const handler = handlers[operation];
+  if (!handler) {
+    throw new AwsError(
+      'NotImplemented',
+      `The local ${service} does not implement ${operation} (it serves ${Object.keys(handlers).join(', ')})`,
+      501,
+    );
+  }
+  return jsonResponse(handler(parseJsonBody(req)));
+}
+
 export function jsonResponse(body: unknown, contentType = 'application/x-amz-json-1.1'): AwsResponse {
   return {
     status: 200,

@@ -2,10 +2,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import {
   AwsError,
+  dispatchJson,
   jsonError,
-  jsonResponse,
   jsonTarget,
-  parseJsonBody,
   type AwsRequest,
   type AwsResponse,
   type Emulator,
@@ -67,16 +66,7 @@ export class SecretsManagerEmulator implements Emulator {
   }
 
   async handle(req: AwsRequest): Promise<AwsResponse> {
-    const operation = this.operation(req);
-    const handler = this.handlers[operation];
-    if (!handler) {
-      throw new AwsError(
-        'NotImplemented',
-        `The local Secrets Manager does not implement ${operation} (it serves ${Object.keys(this.handlers).join(', ')})`,
-        501,
-      );
-    }
-    return jsonResponse(handler(parseJsonBody(req)));
+    return dispatchJson('Secrets Manager', this.handlers, req);
   }
 
   errorResponse(error: AwsError): AwsResponse {

@@ -1,10 +1,9 @@
 /** SSM Parameter Store (JSON 1.1, X-Amz-Target `AmazonSSM.<Op>`): the calls Powertools Parameters and the CLI make. */
 import {
   AwsError,
+  dispatchJson,
   jsonError,
-  jsonResponse,
   jsonTarget,
-  parseJsonBody,
   type AwsRequest,
   type AwsResponse,
   type Emulator,
@@ -51,16 +50,7 @@ export class SsmEmulator implements Emulator {
   }
 
   async handle(req: AwsRequest): Promise<AwsResponse> {
-    const operation = this.operation(req);
-    const handler = this.handlers[operation];
-    if (!handler) {
-      throw new AwsError(
-        'NotImplemented',
-        `The local SSM does not implement ${operation} (it serves ${Object.keys(this.handlers).join(', ')})`,
-        501,
-      );
-    }
-    return jsonResponse(handler(parseJsonBody(req)));
+    return dispatchJson('SSM', this.handlers, req);
   }
 
   errorResponse(error: AwsError): AwsResponse {
