@@ -92,8 +92,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
   const stoppers: Array<() => Promise<void>> = [];
   const stop = async () => {
-    abandonAsyncInvocations();
     for (const stopOne of stoppers.reverse()) await stopOne().catch(() => undefined);
+    // Last: a schedule can still fire while the services are being stopped, and its retries must not outlive us.
+    abandonAsyncInvocations();
   };
   try {
     const timeline = new Timeline();
