@@ -38,9 +38,6 @@ export default async function globalSetup(): Promise<void> {
   // Every test calls from 127.0.0.1: the per-client limits would count the whole suite as one stranger.
   process.env.PAYMENTS_DECLINES_PER_CLIENT ??= '100000';
   process.env.PAYMENTS_WRONG_CODES_PER_CLIENT ??= '100000';
-  // Every test calls from 127.0.0.1: the per-client limits would count the whole suite as one stranger.
-  process.env.PAYMENTS_DECLINES_PER_CLIENT ??= '100000';
-  process.env.PAYMENTS_WRONG_CODES_PER_CLIENT ??= '100000';
   const dataDir = path.join(DATA_DIR, `test-${EDGE_PORT}`);
   fs.mkdirSync(dataDir, { recursive: true });
   const logFile = path.join(dataDir, 'local-cloud.log');

@@ -2,7 +2,8 @@
  * The console after the README's checkout walk-through, in headless Chromium: checkout, payments and notification
  * running under the local cloud (the whole of `npm start`, or the jest integration project's), the console on :3000.
  * A paid order's execution shows the confirmed path; a declined card the cancelled path and the state that decided
- * it; a poison event lands in the notifications DLQ and redrive empties it; the receipt is found by recipient.
+ * it; a receipt SES refused lands in the notifications DLQ and, once SES is back, redrive sends it; the receipt is
+ * found by recipient.
  * Screenshots go to test-artifacts/console/.
  */
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
@@ -15,9 +16,7 @@ import {
   describeViolations,
   hasClass,
   hasCount,
-  hasText,
   isVisible,
-  lacksClass,
   lacksText,
   launch,
   openConsole,
@@ -54,6 +53,16 @@ async function until<T>(
       throw new Error(`Timed out waiting for ${what}; last seen ${JSON.stringify(value)}`);
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
+}
+
+/** The local cloud's own switches (fault injection) on :4566. */
+async function localCloud(method: string, path: string, body?: object) {
+  const res = await fetch(`${process.env.AWS_ENDPOINT_URL}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body && JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}`);
 }
 
 /** POST /checkouts, pay its session with `card`, wait for the order's final status. */
@@ -168,8 +177,19 @@ const node = (p: Page, state: string) => p.locator(`#execution-graph .node[data-
     await screenshot(p, 'checkout-declined-cancelled-path');
   });
 
-  it('shows a poison event in the notifications DLQ, and redrive empties it', async () => {
+  it('shows a receipt SES refused in the notifications DLQ; once SES is back, redrive sends it and it leaves the DLQ', async () => {
     const id = randomUUID();
+    const email = `console-dlq-${id.slice(0, 8)}@example.com`;
+    // SES answers 503 to this recipient only: three receives of three SDK attempts each, then SQS parks it.
+    // (A poison event would not do here: redriven, it fails again and comes straight back.)
+    await localCloud('POST', '/_local/faults', {
+      service: 'ses',
+      operation: 'SendEmail',
+      error: 'ServiceUnavailable',
+      status: 503,
+      count: 9,
+      match: email,
+    });
     await new EventBridgeClient({
       endpoint: process.env.AWS_ENDPOINT_URL,
       region: 'us-east-1',
@@ -181,16 +201,17 @@ const node = (p: Page, state: string) => p.locator(`#execution-graph .node[data-
             EventBusName: 'payflow-local',
             Source: 'payflow.payments',
             DetailType: 'PaymentSucceeded',
-            // Money as a string: the contract refuses it, every receive fails, SQS parks it in the DLQ.
             Detail: JSON.stringify({
               id,
-              version: '1',
+              version: 1,
               occurredAt: new Date().toISOString(),
-              correlationId: `poison-${id}`,
+              correlationId: `console-dlq-${id}`,
               data: {
-                paymentId: 'pay-poison',
-                invoiceId: 'INV-poison',
-                amount: { amount: '12.50', currency: 'EUR' },
+                paymentId: `pay-${id.slice(0, 8)}`,
+                invoiceId: `INV-${id.slice(0, 6)}`,
+                amount: { amount: 1250, currency: 'EUR' },
+                card: { brand: 'visa', last4: '4242' },
+                notification: { channels: ['email'], email },
               },
             }),
           },
@@ -199,25 +220,41 @@ const node = (p: Page, state: string) => p.locator(`#execution-graph .node[data-
     );
     page = await openConsole(browser, '#queues');
     const row = page.locator(`tr[data-queue="${NOTIFICATIONS_DLQ}"]`);
-    await hasClass(row, /dlq-alert/).catch(async () => {
-      // Three receives, each after its visibility timeout: give it time.
-      await until(
-        'the poison event in the DLQ',
-        async () => (await row.getAttribute('class')) ?? '',
-        (c) => c.includes('dlq-alert'),
-        240_000,
-      );
-    });
-    await page.getByRole('button', { name: `Peek ${NOTIFICATIONS_DLQ}` }).click();
+    await until(
+      'the refused receipt in the DLQ',
+      async () => (await row.getAttribute('class')) ?? '',
+      (c) => c.includes('dlq-alert'),
+      240_000,
+    );
+    const peekDlq = () => page!.getByRole('button', { name: `Peek ${NOTIFICATIONS_DLQ}` }).click();
+    await peekDlq();
     await containsText(page.locator('#queue-messages-list'), id);
-    await screenshot(page, 'checkout-poison-event-in-dlq');
+    await screenshot(page, 'checkout-refused-receipt-in-dlq');
+
+    await localCloud('DELETE', '/_local/faults');
     await page.getByRole('button', { name: `Redrive ${NOTIFICATIONS_DLQ}` }).click();
     await containsText(
       page.locator('#queues-message'),
-      'moved back to payflow-notification-local-notifications',
+      /[1-9]\d* message\(s\) moved back to payflow-notification-local-notifications/,
     );
-    await hasText(row.locator('[data-field="visible"]'), '0');
-    await lacksClass(row, /dlq-alert/);
+    await peekDlq();
+    await until(
+      'a peek of the DLQ without the receipt',
+      async () => (await page!.locator('#queue-messages-list').textContent()) ?? '',
+      (text) => !text.includes(id),
+      15_000,
+    );
+
+    // Sent once SES takes it, and found by recipient in the outbox.
+    await page.locator('#tab-outbox').click();
+    await page.getByLabel('Recipient').fill(email);
+    const toHer = page.locator('#outbox-emails > li').filter({ hasText: email });
+    await until(
+      'the redriven receipt in the outbox',
+      () => toHer.count(),
+      (n) => n > 0,
+    );
+    await hasCount(toHer, 1);
   });
 
   it('shows the functions output live, by service, with correlation ids linking to events', async () => {
