@@ -343,9 +343,16 @@ const creators: Record<string, (ctx: CreateContext) => Promise<void>> = {
     );
     const targets = (props.Targets ?? []) as Target[];
     if (targets.length > 0) {
-      await clients.events.send(
+      // PutTargets answers 200 with the targets it refused in FailedEntries; CloudFormation fails the rule then.
+      const { FailedEntries = [] } = await clients.events.send(
         new PutTargetsCommand({ Rule: ref, EventBusName: eventBusName, Targets: targets }),
       );
+      if (FailedEntries.length > 0) {
+        const refused = FailedEntries.map(
+          (entry) => `target ${entry.TargetId} (${entry.ErrorCode}: ${entry.ErrorMessage})`,
+        );
+        throw new Error(`PutTargets on rule ${ref} refused ${refused.join('; ')}`);
+      }
     }
   },
 
