@@ -25,6 +25,8 @@ const config: Config = {
   testTimeout: 360_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/**/test/unit/**/*.test.ts'] },
+    // What `osls package --stage prod` would deploy, read without AWS or the local cloud (shared/test/templates).
+    { ...common, displayName: 'templates', testMatch: ['<rootDir>/**/test/templates/**/*.test.ts'] },
     {
       ...common,
       displayName: 'integration',

@@ -79,9 +79,13 @@ function alarmsFor(resources, topicArn, stack) {
     }
     if (resource.Type === 'AWS::StepFunctions::StateMachine') {
       const dimensions = [{ Name: 'StateMachineArn', Value: { Ref: id } }];
-      alarm(`${id}ExecutionsFailedAlarm`, `An execution of ${stack}'s state machine ${id} failed: see its execution history`, {
-        ...simple('AWS/States', 'ExecutionsFailed', dimensions),
-      });
+      alarm(
+        `${id}ExecutionsFailedAlarm`,
+        `An execution of ${stack}'s state machine ${id} failed: see its execution history`,
+        {
+          ...simple('AWS/States', 'ExecutionsFailed', dimensions),
+        },
+      );
       alarm(`${id}ExecutionsTimedOutAlarm`, `An execution of ${stack}'s state machine ${id} timed out`, {
         ...simple('AWS/States', 'ExecutionsTimedOut', dimensions),
       });
@@ -91,29 +95,46 @@ function alarmsFor(resources, topicArn, stack) {
         Id: metricId,
         ReturnData: returnData,
         MetricStat: {
-          Metric: { Namespace: 'AWS/ApiGateway', MetricName: metricName, Dimensions: [{ Name: 'ApiId', Value: { Ref: id } }] },
+          Metric: {
+            Namespace: 'AWS/ApiGateway',
+            MetricName: metricName,
+            Dimensions: [{ Name: 'ApiId', Value: { Ref: id } }],
+          },
           Period: PERIOD_SECONDS,
           Stat: 'Sum',
         },
       });
-      alarm(`${id}ServerErrorRateAlarm`, `More than 5 % of the requests to ${stack}'s HTTP API were answered 5xx in 5 minutes`, {
-        Threshold: 5,
-        Metrics: [
-          metric('errors', '5xx', false),
-          metric('requests', 'Count', false),
-          { Id: 'rate', Label: '5xx %', Expression: 'IF(requests >= 20, 100 * errors / requests, 0)', ReturnData: true },
-        ],
-      });
+      alarm(
+        `${id}ServerErrorRateAlarm`,
+        `More than 5 % of the requests to ${stack}'s HTTP API were answered 5xx in 5 minutes`,
+        {
+          Threshold: 5,
+          Metrics: [
+            metric('errors', '5xx', false),
+            metric('requests', 'Count', false),
+            {
+              Id: 'rate',
+              Label: '5xx %',
+              Expression: 'IF(requests >= 20, 100 * errors / requests, 0)',
+              ReturnData: true,
+            },
+          ],
+        },
+      );
     }
   }
   for (const id of deadLetterQueues(resources)) {
     const name = resources[id].Properties?.QueueName ?? id;
-    alarm(`${id}DepthAlarm`, `${name} holds messages that could not be delivered or processed: inspect and redrive`, {
-      ...simple('AWS/SQS', 'ApproximateNumberOfMessagesVisible', [
-        { Name: 'QueueName', Value: { 'Fn::GetAtt': [id, 'QueueName'] } },
-      ]),
-      Statistic: 'Maximum',
-    });
+    alarm(
+      `${id}DepthAlarm`,
+      `${name} holds messages that could not be delivered or processed: inspect and redrive`,
+      {
+        ...simple('AWS/SQS', 'ApproximateNumberOfMessagesVisible', [
+          { Name: 'QueueName', Value: { 'Fn::GetAtt': [id, 'QueueName'] } },
+        ]),
+        Statistic: 'Maximum',
+      },
+    );
   }
   return alarms;
 }
@@ -128,8 +149,10 @@ function deadLetterQueues(resources) {
   for (const resource of Object.values(resources)) {
     const p = resource.Properties ?? {};
     if (resource.Type === 'AWS::SQS::Queue') queueOf(p.RedrivePolicy?.deadLetterTargetArn);
-    if (resource.Type === 'AWS::Events::Rule') for (const t of p.Targets ?? []) queueOf(t.DeadLetterConfig?.Arn);
-    if (resource.Type === 'AWS::Lambda::EventInvokeConfig') queueOf(p.DestinationConfig?.OnFailure?.Destination);
+    if (resource.Type === 'AWS::Events::Rule')
+      for (const t of p.Targets ?? []) queueOf(t.DeadLetterConfig?.Arn);
+    if (resource.Type === 'AWS::Lambda::EventInvokeConfig')
+      queueOf(p.DestinationConfig?.OnFailure?.Destination);
     if (resource.Type === 'AWS::Lambda::Function') queueOf(p.DeadLetterConfig?.TargetArn);
   }
   return [...ids];

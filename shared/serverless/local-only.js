@@ -21,13 +21,17 @@ class LocalOnly {
         const { functions = [], resources = [] } = service.custom?.localOnly ?? {};
         for (const name of functions) {
           if (!(name in service.functions)) {
-            throw new serverless.classes.Error(`custom.localOnly.functions names ${name}, which is no function`);
+            throw new serverless.classes.Error(
+              `custom.localOnly.functions names ${name}, which is no function`,
+            );
           }
           delete service.functions[name];
         }
         for (const logicalId of resources) {
           if (!(logicalId in (service.resources?.Resources ?? {}))) {
-            throw new serverless.classes.Error(`custom.localOnly.resources names ${logicalId}, which is no resource`);
+            throw new serverless.classes.Error(
+              `custom.localOnly.resources names ${logicalId}, which is no resource`,
+            );
           }
           delete service.resources.Resources[logicalId];
         }

@@ -77,7 +77,8 @@ class RequiredSettings {
          */
         resolve: async ({ address, options, resolveVariable }) => {
           const setting = address && SETTINGS[address];
-          if (!setting) return fail(`\${required:${address}} names no setting (known: ${Object.keys(SETTINGS)})`);
+          if (!setting)
+            return fail(`\${required:${address}} names no setting (known: ${Object.keys(SETTINGS)})`);
           const param = await resolveVariable(`param:${address}, null`);
           const value = param === null || param === undefined ? process.env[setting.env] : String(param);
           const stage = options.stage ?? 'dev';

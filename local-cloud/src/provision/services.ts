@@ -121,7 +121,8 @@ export async function packageService(service: ComposeService, root = REPO_ROOT):
   };
 }
 
-function sourceHash(paths: string[]): string {
+/** A digest of every file under these paths (dependencies, build output and tests left out). */
+export function sourceHash(paths: string[]): string {
   const hash = crypto.createHash('sha256');
   const visit = (p: string) => {
     if (!fs.existsSync(p)) return;
