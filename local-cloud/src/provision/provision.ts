@@ -141,10 +141,10 @@ export async function provisionTemplate(
       registerDeadLetterQueue(resource, resolver, targets.endpoint);
     if (logicalId === 'ServerlessDeploymentBucket' || logicalId === 'ServerlessDeploymentBucketPolicy')
       continue;
-    const props = resolver.resolve(resource.Properties ?? {}) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-    const ref = physical.get(logicalId)!.ref;
-    const create = creators[resource.Type];
-    if (resource.Type === 'AWS::SNS::Subscription' && EMAIL_PROTOCOLS.has(props.Protocol)) {
+    if (
+      resource.Type === 'AWS::SNS::Subscription' &&
+      EMAIL_PROTOCOLS.has(String(resource.Properties?.Protocol))
+    ) {
       report.skipped.push({
         type: resource.Type,
         logicalId,
@@ -152,6 +152,9 @@ export async function provisionTemplate(
       });
       continue;
     }
+    const props = resolver.resolve(resource.Properties ?? {}) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const ref = physical.get(logicalId)!.ref;
+    const create = creators[resource.Type];
     if (!create) {
       report.skipped.push({
         type: resource.Type,

@@ -4,6 +4,7 @@
  * alarms, free of benchmark resources; and a missing required setting stops the packaging, saying how to set it.
  */
 import { execFile } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import aslValidator from 'asl-validator';
@@ -166,7 +167,7 @@ describe('the local stage', () => {
 
 describe('a required setting', () => {
   const packageCheckout = (env: NodeJS.ProcessEnv) =>
-    run(SERVERLESS, ['package', '--stage', 'prod', '--package', path.join(ROOT, '.never-written')], {
+    run(SERVERLESS, ['package', '--stage', 'prod', '--package', path.join(os.tmpdir(), 'payflow-never-written')], {
       cwd: path.join(ROOT, 'services', 'checkout'),
       env: { ...env, PAYFLOW_ESBUILD_WORK_FOLDER: `.esbuild-templates-${process.pid}` },
       timeout: 120_000,
