@@ -167,11 +167,15 @@ describe('the local stage', () => {
 
 describe('a required setting', () => {
   const packageCheckout = (env: NodeJS.ProcessEnv) =>
-    run(SERVERLESS, ['package', '--stage', 'prod', '--package', path.join(os.tmpdir(), 'payflow-never-written')], {
-      cwd: path.join(ROOT, 'services', 'checkout'),
-      env: { ...env, PAYFLOW_ESBUILD_WORK_FOLDER: `.esbuild-templates-${process.pid}` },
-      timeout: 120_000,
-    }).then(
+    run(
+      SERVERLESS,
+      ['package', '--stage', 'prod', '--package', path.join(os.tmpdir(), 'payflow-never-written')],
+      {
+        cwd: path.join(ROOT, 'services', 'checkout'),
+        env: { ...env, PAYFLOW_ESBUILD_WORK_FOLDER: `.esbuild-templates-${process.pid}` },
+        timeout: 120_000,
+      },
+    ).then(
       () => 'packaged',
       (error: { stdout?: string; stderr?: string }) => `${error.stdout ?? ''}${error.stderr ?? ''}`,
     );
