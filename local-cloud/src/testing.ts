@@ -169,3 +169,25 @@ export function launchChromium() {
     ],
   });
 }
+
+/** The services this jest run started (PAYFLOW_TEST_SERVICES, comma-separated); undefined when it started all. */
+export function servicesUnderTest(): string[] | undefined {
+  return process.env.PAYFLOW_TEST_SERVICES?.split(',').map((service) => service.trim());
+}
+
+/** Whether this run started every one of these services. */
+export function servicesRunning(services: string[]): boolean {
+  const only = servicesUnderTest();
+  return !only || services.every((service) => only.includes(service));
+}
+
+/**
+ * `describe` when this run started every service a story needs, else `describe.skip`: a narrow
+ * PAYFLOW_TEST_SERVICES run reports the story as skipped instead of failing for want of a service, and a full
+ * run (CI) always runs it. The one skip the linter allows, because it follows what was started, not an edit.
+ */
+export function describeWithServices(services: string[]): jest.Describe {
+  const running = servicesRunning(services);
+  // eslint-disable-next-line no-restricted-syntax -- skipped only when the run did not start these services
+  return running ? describe : describe.skip;
+}

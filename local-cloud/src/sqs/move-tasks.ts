@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { invalidParameter, sqsError } from './errors';
 import type { Queue } from './queue';
-import type { QueueStore } from './store';
 
 export interface MoveTask {
   taskHandle: string;
@@ -15,12 +14,18 @@ export interface MoveTask {
   failureReason?: string;
 }
 
+/** What a move task needs of the queue store (declared here, so the store can own its move tasks without a cycle). */
+export interface QueueLookup {
+  byArn(queueArn: string): Queue | undefined;
+  deadLetterSources(queue: Queue): Queue[];
+}
+
 /** DLQ redrive (StartMessageMoveTask): moves a dead-letter queue's messages back, in small timed steps. */
 export class MoveTasks {
   private readonly tasks: MoveTask[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
 
-  constructor(private readonly store: QueueStore) {}
+  constructor(private readonly store: QueueLookup) {}
 
   start(sourceArn: string, destinationArn?: string, maxPerSecond?: number): MoveTask {
     const source = this.store.byArn(sourceArn);

@@ -9,7 +9,7 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
-import { callApi } from '../../../src/testing';
+import { callApi, describeWithServices, servicesRunning } from '../../../src/testing';
 import {
   axeViolations,
   containsText,
@@ -35,9 +35,6 @@ const GOOD_CARD = {
 };
 const DECLINED_CARD = { ...GOOD_CARD, number: '4000 0000 0000 0002' };
 const FINAL = ['CONFIRMED', 'REJECTED', 'CANCELLED', 'PAYMENT_TIMED_OUT', 'SHIPPING_UNAVAILABLE'];
-
-const only = process.env.PAYFLOW_TEST_SERVICES?.split(',').map((s) => s.trim());
-const running = !only || ['checkout', 'payments', 'notification'].every((s) => only.includes(s));
 
 async function until<T>(
   what: string,
@@ -101,11 +98,13 @@ async function checkoutPaidWith(card: typeof GOOD_CARD) {
   return { orderId, email, status: order.status as string };
 }
 
+const STORY_SERVICES = ['checkout', 'payments', 'notification'];
+
 let browser: Browser;
 let page: Page | undefined;
 
 beforeAll(async () => {
-  if (running) browser = await launch();
+  if (servicesRunning(STORY_SERVICES)) browser = await launch();
 });
 
 afterAll(async () => {
@@ -129,7 +128,7 @@ async function openOrderExecution(orderId: string) {
 
 const node = (p: Page, state: string) => p.locator(`#execution-graph .node[data-state="${state}"]`);
 
-(running ? describe : describe.skip)('the console after a checkout', () => {
+describeWithServices(STORY_SERVICES)('the console after a checkout', () => {
   it('shows a paid order on the confirmed path, its events, and its receipt found by recipient', async () => {
     const { orderId, email, status } = await checkoutPaidWith(GOOD_CARD);
     expect(status).toBe('CONFIRMED');

@@ -4,6 +4,7 @@
  * PAYFLOW_TEST_SERVICES=notification,payments,billing-ingest PAYFLOW_EDGE_PORT=4620 npx jest services/notification/test/integration/first-story
  */
 import { payLinkToken } from '@payflow/shared';
+import { describeWithServices } from '@payflow/local-cloud/src/testing';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { randomInt, randomUUID } from 'node:crypto';
 import { emailsTo, localEndpoint, smsTo, uniqueEmail, uniquePhone, waitFor } from '../support/local-cloud';
@@ -12,10 +13,7 @@ import { emailsTo, localEndpoint, smsTo, uniqueEmail, uniquePhone, waitFor } fro
 const PAYMENTS_API = process.env.PAYFLOW_PAYMENTS_URL ?? 'http://localhost:3200';
 const BILLS_BUCKET = 'payflow-billing-ingest-local-bills';
 
-const only = process.env.PAYFLOW_TEST_SERVICES?.split(',').map((s) => s.trim());
-const storyServicesRunning = !only || (only.includes('payments') && only.includes('billing-ingest'));
-
-(storyServicesRunning ? describe : describe.skip)(
+describeWithServices(['payments', 'billing-ingest'])(
   'bills file in, invoice paid on the web page, customer notified',
   () => {
     it('tells the customer the invoice is due, takes the payment, and confirms it by e-mail and SMS', async () => {

@@ -8,13 +8,11 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomInt, randomUUID } from 'node:crypto';
-import { launchChromium } from '@payflow/local-cloud/src/testing';
+import { describeWithServices, launchChromium } from '@payflow/local-cloud/src/testing';
 import type { Browser } from 'playwright-core';
 import { ENDPOINT } from './local';
 
 const ARTIFACTS = path.resolve(__dirname, '../../../../test-artifacts/payments');
-const only = process.env.PAYFLOW_TEST_SERVICES?.split(',').map((s) => s.trim());
-const storyRuns = !only || (only.includes('billing-ingest') && only.includes('notification'));
 
 interface OutboxEmail {
   subject: string;
@@ -48,7 +46,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-(storyRuns ? describe : describe.skip)('the first story, from the reminder e-mail', () => {
+describeWithServices(['billing-ingest', 'notification'])('the first story, from the reminder e-mail', () => {
   it("pays the invoice through the reminder's pay link on the page and sends the receipt", async () => {
     const suffix = randomUUID().slice(0, 8);
     const email = `story-${suffix}@example.com`;
