@@ -23,8 +23,8 @@ class Gate {
 
   constructor(public limit: number) {}
 
-  async run<T>(work: () => Promise<T>): Promise<T> {
-    if (this.running >= this.limit) await new Promise<void>((resolve) => this.queue.push(resolve));
+  async run<T>(work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    if (this.running >= this.limit) await this.slot(signal);
     else this.running++;
     this.peak = Math.max(this.peak, this.running);
     try {
@@ -35,6 +35,25 @@ class Gate {
       if (next) next();
       else this.running--;
     }
+  }
+
+  /** Resolves when a slot passes to this caller; rejects (leaving the line) if `signal` aborts first. */
+  private slot(signal?: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason as Error);
+      const take = () => {
+        signal?.removeEventListener('abort', leave);
+        resolve();
+      };
+      const leave = () => {
+        const index = this.queue.indexOf(take);
+        if (index === -1) return; // the slot was handed over first
+        this.queue.splice(index, 1);
+        reject(signal!.reason as Error);
+      };
+      this.queue.push(take);
+      signal?.addEventListener('abort', leave, { once: true });
+    });
   }
 
   get waiting(): number {
@@ -63,14 +82,18 @@ export function setFunctionConcurrency(functionName: string, limit: number): voi
   if (gate) gate.limit = limit;
 }
 
-/** Runs one invocation of the function once one of its slots is free (first come, first served). */
-export function runGated<T>(functionName: string, work: () => Promise<T>): Promise<T> {
+/**
+ * Runs one invocation of the function once one of its slots is free (first come, first served). A caller that
+ * stops waiting (`signal` aborts while it is still in line, e.g. API Gateway's integration timeout) leaves the
+ * line with the signal's reason and its invocation never runs.
+ */
+export function runGated<T>(functionName: string, work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
   let gate = gates.get(functionName);
   if (!gate) {
     gate = new Gate(Math.min(limits.get(functionName) ?? Infinity, defaultConcurrency()));
     gates.set(functionName, gate);
   }
-  return gate.run(work);
+  return gate.run(work, signal);
 }
 
 export function gateStats(functionName: string): GateStats | undefined {

@@ -43,6 +43,21 @@ function gatewayError(api: HttpRoute['api'], timedOut: boolean): { status: numbe
     : { status: 502, message: 'Internal server error' };
 }
 
+/** API Gateway's integration timeout: an HTTP API's is at most 30 s, a REST API's 29 s unless raised. */
+function integrationTimeout(api: HttpRoute['api'], configured?: number): number {
+  const fromEnv = Number(process.env.PAYFLOW_HTTP_INTEGRATION_TIMEOUT_MS);
+  if (configured !== undefined) return configured;
+  if (Number.isFinite(fromEnv) && fromEnv > 0) return fromEnv;
+  return api === 'http' ? 30_000 : 29_000;
+}
+
+const EXPIRED = Symbol('integration timeout');
+
+/** Resolves (never rejects: nobody may be listening by then) when the integration timeout passes. */
+function expiry(deadline: AbortSignal): Promise<typeof EXPIRED> {
+  return new Promise((resolve) => deadline.addEventListener('abort', () => resolve(EXPIRED), { once: true }));
+}
+
 interface CompiledRoute extends HttpRoute {
   pattern: RegExp;
   /** Literal characters in the path: the most specific route wins, as in API Gateway. */
@@ -128,6 +143,11 @@ export function startHttpGateway(options: {
    * (serverless-offline echoes every origin).
    */
   allowedOrigins?: string[];
+  /**
+   * How long API Gateway waits for the function, in line for a slot and running: by default
+   * PAYFLOW_HTTP_INTEGRATION_TIMEOUT_MS, else AWS's (30 s for an HTTP API, 29 s for a REST API).
+   */
+  integrationTimeoutMs?: number;
   log?: (line: string) => void;
 }): Promise<HttpGateway> {
   const agent = new http.Agent({ keepAlive: true });
@@ -138,10 +158,38 @@ export function startHttpGateway(options: {
     const body: Buffer[] = [];
     incoming.on('data', (chunk: Buffer) => body.push(chunk));
     incoming.on('end', () => {
-      const forwardOnce = () => forward(agent, options.targetPort, incoming, Buffer.concat(body));
-      const forwarded = route ? runGated(route.functionName, forwardOnce) : forwardOnce();
-      forwarded.then(
+      const received = Date.now();
+      let ran = false;
+      const forwardOnce = () => {
+        ran = true;
+        return forward(agent, options.targetPort, incoming, Buffer.concat(body));
+      };
+      // API Gateway gives up on the integration after its timeout, whether the request waited or ran.
+      const deadline =
+        route && AbortSignal.timeout(integrationTimeout(route.api, options.integrationTimeoutMs));
+      const forwarded = route ? runGated(route.functionName, forwardOnce, deadline) : forwardOnce();
+      const answered = deadline
+        ? Promise.race([
+            // Leaving the waiting line rejects with the deadline's reason: that is the timeout too.
+            forwarded.catch((error: Error) => (deadline.aborted && !ran ? EXPIRED : Promise.reject(error))),
+            expiry(deadline),
+          ])
+        : forwarded;
+      answered.then(
         (answer) => {
+          if (answer === EXPIRED) {
+            const { status, message } = gatewayError(route!.api, true);
+            const seconds = ((Date.now() - received) / 1000).toFixed(1);
+            options.log?.(
+              `${incoming.method} ${path}: ${route!.functionName} ${ran ? 'still ran' : 'still waited for a concurrency slot'} after ${seconds} s, past the API's integration timeout; answered ${status}`,
+            );
+            return send(
+              outgoing,
+              status,
+              { 'content-type': 'application/json' },
+              JSON.stringify({ message }),
+            );
+          }
           const failure = route && functionFailure(route.api, answer);
           if (failure) {
             const { status, message } = gatewayError(route.api, failure.timedOut);
