@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { REPO_ROOT, STAGE } from './config';
 import { canConnect } from './ports';
 
@@ -49,9 +50,16 @@ export function startOffline(
   if (options.lambdaPort) args.push('--lambdaPort', String(options.lambdaPort));
   // Idle workers are kept 10 minutes (serverless-offline's default is 1), so a function stays warm between bursts.
   args.push('--terminateIdleLambdaTime', String(IDLE_WORKER_SECONDS));
+  // The local cloud's EventBridge fires `schedule` events; the preload turns serverless-offline's own scheduler off.
+  const preload = `--import=${pathToFileURL(path.join(__dirname, 'offline-preload.mjs')).href}`;
   const child = spawn(bin, args, {
     cwd: dir,
-    env: { ...process.env, ...localAwsEnv(endpoint), SLS_TELEMETRY_DISABLED: '1' },
+    env: {
+      ...process.env,
+      ...localAwsEnv(endpoint),
+      SLS_TELEMETRY_DISABLED: '1',
+      NODE_OPTIONS: [process.env.NODE_OPTIONS, preload].filter(Boolean).join(' '),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });

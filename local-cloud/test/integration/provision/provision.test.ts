@@ -1,6 +1,7 @@
 /**
  * End to end through a packaged template: the test service's rule on its bus sends to an SQS queue (with a DLQ),
- * whose event source mapping runs the function under serverless-offline, which writes to DynamoDB.
+ * whose event source mapping runs the function under serverless-offline, which writes to DynamoDB; a function
+ * with a `schedule` event is run by the local cloud's EventBridge only.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -10,6 +11,7 @@ import {
   DescribeTimeToLiveCommand,
   DynamoDBClient,
   GetItemCommand,
+  ScanCommand,
 } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, ListRulesCommand, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -68,6 +70,33 @@ describe('provisioning a packaged service template', () => {
     );
     expect(rules.Rules?.map((r) => r.Name)).toEqual(['payflow-provision-test-local-OrdersRule']);
   });
+
+  it('runs a scheduled function once per firing of its rule: serverless-offline does not run it as well', async () => {
+    const { Rules } = await client(EventBridgeClient).send(new ListRulesCommand({}));
+    const rule = Rules?.find((r) => r.ScheduleExpression === 'rate(1 minute)');
+    expect(rule?.Arn).toBeDefined();
+    // serverless-offline's own scheduler would run it at the top of every minute: wait until one has passed.
+    const sinceMinute = Date.now() % 60_000;
+    await new Promise((r) => setTimeout(r, 60_000 - sinceMinute + 5_000));
+
+    const { Items = [] } = await client(DynamoDBClient).send(
+      new ScanCommand({
+        TableName: 'payflow-provision-test-local-received',
+        FilterExpression: 'begins_with(orderId, :tick)',
+        ExpressionAttributeValues: { ':tick': { S: 'tick-' } },
+      }),
+    );
+    const invocations = Items.map((item) => ({
+      id: item.orderId!.S,
+      detailType: item.detailType!.S,
+      resources: JSON.parse(item.resources!.S!) as string[],
+    }));
+    expect(invocations.length).toBeGreaterThan(0);
+    // Every invocation is one the rule sent (serverless-offline's names no rule), each event once.
+    expect(invocations.filter((i) => i.resources.length !== 1 || i.resources[0] !== rule!.Arn)).toEqual([]);
+    expect(invocations.every((i) => i.detailType === 'Scheduled Event')).toBe(true);
+    expect(new Set(invocations.map((i) => i.id)).size).toBe(invocations.length);
+  }, 90_000);
 
   it('delivers a matching event through rule, queue and function into the table', async () => {
     const put = (orderId: string, total: number) => ({
