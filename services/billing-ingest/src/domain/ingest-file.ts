@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { BillsIngestedData } from '@payflow/shared';
+import { billingEventId, type BillsIngestedData } from '@payflow/shared';
 import type { RowRules } from './bill-row';
 import { billDateOf, fileNameOf, rejectsKeyFor } from './bills-file';
 import type { BillsHeader } from './header';
-import { uuidFromText } from './invoice';
 import {
   runIngestPipeline,
   type InvoiceDuePublisher,
@@ -163,7 +162,7 @@ export async function ingestBillsFile(
     log.warn(`${fileName} cannot be ingested: ${reason}`, { fileKey: file.key });
     await events.billsIngestFailed(
       { fileKey: file.key, reason: `${fileName}: ${reason}` },
-      uuidFromText(`BillsIngestFailed|${file.key}|${file.etag}`),
+      billingEventId(`BillsIngestFailed|${file.key}|${file.etag}`),
     );
     await ledger.fail(file, owner, reason);
     return { status: 'failed', reason };
@@ -234,7 +233,7 @@ export async function ingestBillsFile(
       rejectsKey: counts.rejected > 0 ? rejectsKey : null,
     };
     // Announce first, then record: a crash in between repeats the (same-id) event rather than losing it.
-    await events.billsIngested(summary, uuidFromText(`BillsIngested|${file.key}|${file.etag}`));
+    await events.billsIngested(summary, billingEventId(`BillsIngested|${file.key}|${file.etag}`));
     await ledger.complete(file, owner, summary);
     log.info(`Ingested ${fileName}`, {
       ...summary,

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import type { InvoiceDueData } from '@payflow/shared';
+import { billingEventId, type InvoiceDueData } from '@payflow/shared';
 import type { Bill } from './bill-row';
 
 /**
@@ -125,14 +124,5 @@ export function invoiceDue(bill: Bill, paidAmount: number | undefined): InvoiceD
  * or a re-delivered file can be recognised downstream.
  */
 export function invoiceDueEventId(bill: Bill, billDate: string): string {
-  return uuidFromText(`InvoiceDue|${bill.invoiceId}|${billDate}|${bill.billed.amount}`);
-}
-
-/** An RFC 9562 version-5-shaped UUID from a sha256 of the text (name-based, deterministic). */
-export function uuidFromText(text: string): string {
-  const bytes = createHash('sha256').update(text).digest().subarray(0, 16);
-  bytes[6] = (bytes[6]! & 0x0f) | 0x50;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return billingEventId(`InvoiceDue|${bill.invoiceId}|${billDate}|${bill.billed.amount}`);
 }
