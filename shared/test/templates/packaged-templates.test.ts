@@ -155,6 +155,36 @@ describe('the event-bus stack (stage prod)', () => {
     });
     expect(ofType(template('event-bus'), 'AWS::CloudWatch::Dashboard')).toHaveLength(1);
   });
+
+  it('has one dashboard whose body is valid JSON showing every metric an operator watches', () => {
+    const [[, dashboard]] = ofType(template('event-bus'), 'AWS::CloudWatch::Dashboard') as [
+      [string, CfnResource],
+    ];
+    const body = (dashboard.Properties?.DashboardBody as { 'Fn::Sub': string })['Fn::Sub'];
+    // CloudFormation fills in ${AWS::...}; PutDashboard then refuses a body that is not JSON.
+    const widgets = (JSON.parse(body.replace(/\$\{AWS::[A-Za-z]+\}/g, 'x')) as { widgets: unknown[] })
+      .widgets;
+    expect(widgets.length).toBeGreaterThan(5);
+    for (const metric of [
+      'PaymentsSucceeded',
+      'PaymentsDeclined',
+      'PaymentAmount',
+      'OrdersCompleted',
+      'NotificationsSent',
+      'NotificationsSkipped',
+      'NotificationsFailed',
+      'BillsRowsLoaded',
+      'BillsRowsRejected',
+      'ReconcilerActions',
+      'ExecutionsFailed',
+      'ApproximateNumberOfMessagesVisible',
+      '5xx',
+      'Errors',
+      'Throttles',
+    ]) {
+      expect(body).toContain(`"${metric}`);
+    }
+  });
 });
 
 describe('the local stage', () => {
