@@ -7,5 +7,6 @@ export * from './http';
 export * from './money';
 export * from './cards';
 export * from './ids';
+export * from './retry';
 export * from './domain-error';
 export * from './auth';

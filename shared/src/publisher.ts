@@ -1,5 +1,6 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { awsClient } from './aws';
+import { backoffDelay, sleep as wait } from './retry';
 import {
   buildEventDetail,
   type EventContract,
@@ -118,8 +119,6 @@ export function batchForPutEvents<Item extends { bytes: number }>(items: Item[])
   return batches;
 }
 
-const wait = (milliseconds: number) => new Promise<void>((resolve) => setTimeout(resolve, milliseconds));
-
 export function createPublisher(options: PublisherOptions): Publisher {
   const {
     busName,
@@ -160,16 +159,12 @@ export function createPublisher(options: PublisherOptions): Publisher {
     return { eventId: detail.id, detailType: contract.detailType, entry, bytes };
   }
 
-  /** Full jitter: a random delay up to an exponentially growing cap, so retrying publishers spread out. */
-  function backoffDelay(retry: number): number {
-    return Math.floor(random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (retry - 1)));
-  }
-
   async function sendBatch(batch: PendingEvent[]): Promise<UnsentEvent[]> {
     let pending = batch;
     let failures: UnsentEvent[] = [];
     for (let attempt = 1; attempt <= maxAttempts && pending.length > 0; attempt += 1) {
-      if (attempt > 1) await sleep(backoffDelay(attempt - 1));
+      if (attempt > 1)
+        await sleep(backoffDelay(attempt - 1, { baseMs: baseDelayMs, maxMs: maxDelayMs }, random));
       let response: Awaited<ReturnType<PutEventsSender['send']>>;
       try {
         response = await client.send(new PutEventsCommand({ Entries: pending.map((event) => event.entry) }));

@@ -1,11 +1,19 @@
 import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { backoffDelay, sleep as wait } from '@payflow/shared';
 import { BILL_RECORD, LEDGER_RECORD, type BillItem, type PaidInvoice } from '../domain/invoice';
 import type { InvoiceStore } from '../domain/ingest-pipeline';
-import { backoffDelay, sleep as wait, UnprocessedError } from './retry';
 
 /** DynamoDB's documented limits. */
 const BATCH_WRITE_MAX_ITEMS = 25;
 const BATCH_GET_MAX_KEYS = 100;
+
+/** Unprocessed items go again after a full-jitter wait, from up to 50 ms doubling to at most 5 s. */
+const BACKOFF = { baseMs: 50, maxMs: 5_000 };
+
+/** Some of a batch was never accepted after every retry (DynamoDB kept returning it as unprocessed). */
+export class UnprocessedError extends Error {
+  override name = 'UnprocessedError';
+}
 
 export interface InvoicesTableOptions {
   tableName: string;
@@ -41,7 +49,7 @@ export function createInvoicesTable(options: InvoicesTableOptions): InvoiceStore
           `${requests.length} of ${items.length} bills were still unprocessed by ${tableName} after ${maxAttempts} attempts`,
         );
       }
-      await sleep(backoffDelay(attempt));
+      await sleep(backoffDelay(attempt, BACKOFF));
     }
   }
 
@@ -74,7 +82,7 @@ export function createInvoicesTable(options: InvoicesTableOptions): InvoiceStore
           `${pending.length} ${what} reads were still unprocessed by ${tableName} after ${maxAttempts} attempts`,
         );
       }
-      await sleep(backoffDelay(attempt));
+      await sleep(backoffDelay(attempt, BACKOFF));
     }
   }
 

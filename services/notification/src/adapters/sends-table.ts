@@ -9,7 +9,7 @@ import {
   type AttributeValue,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
-import { awsClient } from '@payflow/shared';
+import { awsClient, backoffDelay, sleep } from '@payflow/shared';
 import { createHash } from 'node:crypto';
 import type { ClaimResult, SendRecord, SendRequest } from '../domain/notify';
 
@@ -135,7 +135,7 @@ export function createSendsTable(options: {
       groups.map(async (group) => {
         let pending = group;
         for (let attempt = 0; pending.length > 0; attempt += 1) {
-          if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+          if (attempt > 0) await sleep(backoffDelay(attempt, { baseMs: 100, maxMs: 1_600 }));
           if (attempt === 6)
             throw new Error(`${pending.length} writes to ${TableName} stayed unprocessed after 6 attempts`);
           const out = await client.send(

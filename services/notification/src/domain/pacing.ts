@@ -1,3 +1,5 @@
+import { sleep } from '@payflow/shared';
+
 /**
  * Pacing the reminders lane to what SES allows. SES counts every recipient against the account's maximum send
  * rate over a sliding second and refuses the whole call beyond it; each reminders worker sends its share of
@@ -11,7 +13,7 @@ export interface Clock {
 
 export const systemClock: Clock = {
   now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  sleep,
 };
 
 /** How much of the account's send rate one reminders worker may use (recipients per second). */

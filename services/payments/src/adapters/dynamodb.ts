@@ -1,6 +1,6 @@
 import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { awsClient } from '@payflow/shared';
+import { awsClient, backoffDelay, sleep } from '@payflow/shared';
 
 let documentClient: DynamoDBDocumentClient | undefined;
 
@@ -58,7 +58,7 @@ export async function transactWithRetry(items: TransactItems, attempts = 8): Pro
     } catch (error) {
       const codes = cancellationCodes(error);
       if (!codes?.includes('TransactionConflict') || attempt >= attempts) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+      await sleep(backoffDelay(attempt, { baseMs: 20, maxMs: 400 }));
     }
   }
 }

@@ -1,4 +1,12 @@
-import { DomainError, maskCard, type CardInput, type Money, type NotificationChoice } from '@payflow/shared';
+import {
+  backoffDelay,
+  DomainError,
+  maskCard,
+  sleep as wait,
+  type CardInput,
+  type Money,
+  type NotificationChoice,
+} from '@payflow/shared';
 import type { BankOutcome, BankProvider } from './bank';
 import {
   outcomeEvent,
@@ -100,7 +108,8 @@ export interface PaymentOutcome<State> {
   before?: State;
 }
 
-const wait = (milliseconds: number) => new Promise<void>((resolve) => setTimeout(resolve, milliseconds));
+/** A write that lost an optimistic-locking race tries again after up to 20 ms, doubling to at most 400 ms. */
+export const LOST_RACE_BACKOFF = { baseMs: 20, maxMs: 400 };
 
 /**
  * Pays a target: hold the amount with the PROCESSING payment (optimistic locking, bounded retries), ask the bank,
@@ -159,7 +168,7 @@ export async function processPayment<State, Change>(
       if (existing) return { payment: await resume(target, rules, existing, request.card, deps) };
     }
     // Full jitter, so payers racing for one invoice spread out instead of colliding again.
-    await sleep(Math.floor(random() * Math.min(400, 10 * 2 ** attempt)));
+    await sleep(backoffDelay(attempt, LOST_RACE_BACKOFF, random));
   }
   throw new DomainError('Busy', 'This is being paid by several requests at once; please retry in a moment');
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { formatMoney, type Money } from '@payflow/shared';
+import { backoffDelay, formatMoney, sleep as wait, type Money } from '@payflow/shared';
+import { LOST_RACE_BACKOFF } from './pay';
 import type { BankProvider, RefundOutcome } from './bank';
 import type { Payment, PaymentRefund } from './payment';
 
@@ -117,8 +118,6 @@ export class RefundBankError extends Error {
   override name = 'RefundBankError';
 }
 
-const wait = (milliseconds: number) => new Promise<void>((resolve) => setTimeout(resolve, milliseconds));
-
 /**
  * Refunds a payment once, however often it is asked: claim it (SUCCEEDED -> REFUNDING), ask the bank with the
  * refund id as its idempotency key, record REFUNDED, publish PaymentRefunded. Each step starts from the payment as
@@ -150,7 +149,7 @@ export async function refundPayment(
       if (recorded === 'recorded')
         return { outcome: 'refunded', payment: await publish(refunded, deps, now) };
       // Full jitter on a lost ledger race, as payments do; 'not-refunding' is simply read again.
-      if (recorded === 'conflict') await sleep(Math.floor(random() * Math.min(400, 10 * 2 ** attempt)));
+      if (recorded === 'conflict') await sleep(backoffDelay(attempt, LOST_RACE_BACKOFF, random));
     }
   }
   throw new Error(
