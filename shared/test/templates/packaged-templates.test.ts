@@ -96,6 +96,18 @@ describe.each(services)('the packaged %s service (stage prod)', (name) => {
     expect(Object.keys(template(name).Resources).filter((id) => /bench/i.test(id))).toEqual([]);
   });
 
+  it("carries none of the local stage's values (keys, localhost, the local account)", () => {
+    const text = JSON.stringify(template(name));
+    const leaks = [
+      'localhost',
+      'local-fingerprint-key',
+      'local-pay-link-key',
+      'local-simulator-key',
+      '000000000000',
+    ];
+    expect(leaks.filter((value) => text.includes(value))).toEqual([]);
+  });
+
   it('sets no environment variable to an empty string', () => {
     const empty = ofType(template(name), 'AWS::Lambda::Function').flatMap(([id, fn]) =>
       Object.entries((fn.Properties?.Environment as { Variables?: Record<string, unknown> })?.Variables ?? {})
