@@ -75,6 +75,10 @@ const SKIPPED: Record<string, string> = {
   'AWS::ApiGatewayV2::Route': 'HTTP APIs are served by serverless-offline',
   'AWS::CloudWatch::Alarm': 'no CloudWatch alarms locally',
   'AWS::CloudWatch::Dashboard': 'no CloudWatch dashboards locally',
+  'AWS::CloudFront::Distribution':
+    "the local cloud serves the page itself (custom.localWebsite), with its response headers policy's headers",
+  'AWS::CloudFront::OriginAccessControl': 'the local site reads its folder, not a bucket',
+  'AWS::CloudFront::ResponseHeadersPolicy': 'its headers are added by the local site (custom.localWebsite)',
 };
 
 /** SNS subscriptions the local cloud accepts in a template but cannot deliver to. */
@@ -152,8 +156,6 @@ export async function provisionTemplate(
       });
       continue;
     }
-    const props = resolver.resolve(resource.Properties ?? {}) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-    const ref = physical.get(logicalId)!.ref;
     const create = creators[resource.Type];
     if (!create) {
       report.skipped.push({
@@ -167,6 +169,9 @@ export async function provisionTemplate(
       });
       continue;
     }
+    // Only what is created is resolved: a skipped resource may name attributes nothing local has.
+    const props = resolver.resolve(resource.Properties ?? {}) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const ref = physical.get(logicalId)!.ref;
     try {
       await create({ props, ref, physical: physical.get(logicalId)!, clients, targets, resource });
     } catch (error) {

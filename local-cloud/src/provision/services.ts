@@ -6,7 +6,8 @@ import { promisify } from 'node:util';
 import YAML from 'yaml';
 import { REPO_ROOT, STAGE } from '../config';
 import type { CfnTemplate } from './template';
-import type { LocalWebsite } from '../website';
+import { responseHeaders, type LocalWebsite } from '../website';
+import { IntrinsicResolver } from './intrinsics';
 import { allowedOrigins, routesOf, type HttpRoute } from '../http-gateway';
 
 const run = promisify(execFile);
@@ -102,11 +103,13 @@ export async function packageService(service: ComposeService, root = REPO_ROOT):
       `${service.key}: set custom.serverless-offline.httpPort and lambdaPort in its serverless.yml (ports are listed in the README)`,
     );
   }
+  const template = JSON.parse(fs.readFileSync(templateFile, 'utf8')) as CfnTemplate;
+  const website = state.service.custom?.localWebsite;
   return {
     ...service,
     name,
     ...(state.service.custom?.localSeed ? { seeds: state.service.custom.localSeed } : {}),
-    ...(state.service.custom?.localWebsite ? { website: state.service.custom.localWebsite } : {}),
+    ...(website ? { website: withPolicyHeaders(service.key, `${name}-${STAGE}`, website, template) } : {}),
     ...(hasFunctions ? { offline: { httpPort: ports!.httpPort!, lambdaPort: ports!.lambdaPort! } } : {}),
     routes: routesOf(state.service.functions ?? {}),
     corsOrigins: allowedOrigins(state.service.provider?.httpApi?.cors),
@@ -116,9 +119,36 @@ export async function packageService(service: ComposeService, root = REPO_ROOT):
         .map((f) => [f.name!, f.reservedConcurrency!]),
     ),
     stack: `${name}-${STAGE}`,
-    template: JSON.parse(fs.readFileSync(templateFile, 'utf8')) as CfnTemplate,
+    template,
     reused,
   };
+}
+
+/** The site's `headersPolicy` read from the packaged template: the headers the distribution adds on AWS. */
+function withPolicyHeaders(
+  key: string,
+  stack: string,
+  website: LocalWebsite,
+  template: CfnTemplate,
+): LocalWebsite {
+  if (!website.headersPolicy) return website;
+  const policy = template.Resources[website.headersPolicy];
+  if (policy?.Type !== 'AWS::CloudFront::ResponseHeadersPolicy') {
+    throw new Error(
+      `${key}: custom.localWebsite.headersPolicy names ${website.headersPolicy}, which is not an AWS::CloudFront::ResponseHeadersPolicy of its template`,
+    );
+  }
+  try {
+    // The policy names no other resource, so nothing needs to exist to resolve it.
+    const config = new IntrinsicResolver(stack, new Map()).resolve(
+      policy.Properties?.ResponseHeadersPolicyConfig ?? {},
+    ) as Parameters<typeof responseHeaders>[0];
+    return { ...website, headers: responseHeaders(config) };
+  } catch (error) {
+    throw new Error(
+      `${key}: cannot serve the headers of ${website.headersPolicy}: ${(error as Error).message}`,
+    );
+  }
 }
 
 /** A digest of every file under these paths (dependencies, build output and tests left out). */

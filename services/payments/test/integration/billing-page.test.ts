@@ -1,6 +1,7 @@
 /**
- * The billing web page end to end in headless Chromium: the page served by the local cloud on :3000,
- * the API on :3200, a bill written with the SDK. Screenshots go to test-artifacts/payments/.
+ * The billing web page end to end in headless Chromium: the page served by the local cloud on :3000 with the
+ * headers of the CloudFront response headers policy (its CSP enforced), the API on :3200, a bill written with the
+ * SDK. No test may see a CSP violation. Screenshots go to test-artifacts/payments/.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,6 +16,19 @@ const ARTIFACTS = path.resolve(__dirname, '../../../../test-artifacts/payments')
 let browser: Browser;
 let page: Page;
 let bill: Bill;
+/** What Chromium said about the page's content security policy (refused scripts, styles, requests, frames). */
+let violations: string[];
+
+const CSP_MESSAGE = /Content Security Policy|Trusted Type|TrustedHTML|TrustedScript/i;
+
+function watchViolations(watched: Page) {
+  watched.on('console', (message) => {
+    if (CSP_MESSAGE.test(message.text())) violations.push(message.text());
+  });
+  watched.on('pageerror', (error) => {
+    if (CSP_MESSAGE.test(error.message)) violations.push(error.message);
+  });
+}
 
 beforeAll(async () => {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
@@ -28,7 +42,9 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
+  violations = [];
   page = await browser.newPage();
+  watchViolations(page);
   await page.goto(PAGE_URL);
 });
 
@@ -40,6 +56,8 @@ afterEach(async () => {
       .slice(0, 80) ?? 'page';
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
   await page.close();
+  // Whatever the test did, the page itself never tripped its own policy.
+  if (!expect.getState().currentTestName?.includes('enforces')) expect(violations).toEqual([]);
 });
 
 /** Seed 000's flow: the invoice number and the access code printed in the reminder. */
@@ -62,6 +80,69 @@ async function fillCard(number = '4242 4242 4242 4242', month = '12', year = '30
     await page.getByLabel('Email address').fill('grace@example.com');
   }
 }
+
+describe("the billing page's headers", () => {
+  it("answers the page, its files, config.json and a 404 with the distribution's security headers", async () => {
+    for (const file of ['', 'app.js', 'styles.css', 'config.json', 'no-such-file']) {
+      const response = await fetch(new URL(file, PAGE_URL));
+      const header = (name: string) => response.headers.get(name);
+      const csp = Object.fromEntries(
+        (header('content-security-policy') ?? '')
+          .split(/;\s*/)
+          .map((d) => [d.split(' ')[0], d.split(' ').slice(1)]),
+      );
+      expect({ file, status: response.status }).toEqual({
+        file,
+        status: file === 'no-such-file' ? 404 : 200,
+      });
+      expect(csp).toMatchObject({
+        'default-src': ["'none'"],
+        'script-src': ["'self'"],
+        'style-src': ["'self'"],
+        'connect-src': ["'self'", 'http://localhost:3200'],
+        'frame-ancestors': ["'none'"],
+        'form-action': ["'none'"],
+        'base-uri': ["'none'"],
+      });
+      expect(header('content-security-policy')).not.toMatch(/unsafe-/);
+      expect(header('strict-transport-security')).toBe('max-age=63072000; includeSubDomains; preload');
+      expect(header('x-frame-options')).toBe('DENY');
+      expect(header('referrer-policy')).toBe('no-referrer');
+      expect(header('x-content-type-options')).toBe('nosniff');
+    }
+  });
+
+  it('enforces its CSP: an inline script and style slipped into the page, and a frame of it, are refused', async () => {
+    // As an injection would: the page as served, its headers kept, with markup added to its HTML.
+    await page.route(PAGE_URL, async (route) => {
+      const response = await route.fetch();
+      const injected = (await response.text()).replace(
+        '</body>',
+        '<script>document.title = "injected"</script><p id="styled" style="color: rgb(255, 0, 0)">x</p></body>',
+      );
+      await route.fulfill({ response, body: injected });
+    });
+    await page.goto(PAGE_URL);
+    await page.locator('#styled').waitFor();
+    await expect(page.title()).resolves.toBe('Pay your bill · Payflow');
+    await expect(
+      page.locator('#styled').evaluate((element) => getComputedStyle(element).color),
+    ).resolves.not.toBe('rgb(255, 0, 0)');
+    expect(violations.join('\n')).toMatch(/inline script.*script-src 'self'/s);
+    expect(violations.join('\n')).toMatch(/inline style.*style-src 'self'/s);
+
+    const framing = await browser.newPage();
+    const refusedFrame = framing.waitForEvent('console', {
+      predicate: (message) => /frame-ancestors/.test(message.text()),
+      timeout: 10_000,
+    });
+    await framing.setContent(`<iframe src="${PAGE_URL}"></iframe>`);
+    expect((await refusedFrame).text()).toMatch(
+      /Framing 'http:\/\/localhost:3000\/' violates .*frame-ancestors 'none'.*blocked/s,
+    );
+    await framing.close();
+  });
+});
 
 describe('the billing page', () => {
   it('looks up an invoice, pays part of it with email and SMS receipts, and shows the masked card and new balance', async () => {
