@@ -1,3 +1,5 @@
+import { tracer } from './observability';
+
 /** Any AWS SDK v3 client class: `new ClientClass(config)`. */
 export type AwsClientClass<Client, Config extends object> = new (config: Config) => Client;
 
@@ -35,7 +37,10 @@ export function awsClient<Client, Config extends object>(
 ): Client {
   const cached = clients.get(ClientClass);
   if (cached) return cached as Client;
-  const client = new ClientClass({ ...awsClientConfig(ClientClass.name), ...extraConfig } as Config);
+  // Each call is an X-Ray subsegment on AWS; the tracer hands the client back as it is where it does not trace.
+  const client = tracer.captureAWSv3Client(
+    new ClientClass({ ...awsClientConfig(ClientClass.name), ...extraConfig } as Config),
+  );
   clients.set(ClientClass, client);
   return client;
 }

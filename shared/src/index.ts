@@ -3,6 +3,7 @@ export * from './publisher';
 export * from './consume';
 export * from './aws';
 export * from './logger';
+export * from './observability';
 export * from './http';
 export * from './money';
 export * from './cards';

@@ -12,6 +12,7 @@ import type {
 } from 'aws-lambda';
 import type { z } from 'zod';
 import { createLogger, type Logger } from '../logger';
+import { publishMetrics, traceHandler } from '../observability';
 import {
   BadRequestError,
   HttpProblem,
@@ -202,6 +203,9 @@ export function httpHandler<
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
 
   const handler = middy<HttpEvent, HttpResponse>()
+    // First in, so its onError runs last and sees whether the error was answered as a problem.
+    .use(traceHandler() as Middleware)
+    .use(publishMetrics() as Middleware)
     .use(httpHeaderNormalizer() as Middleware)
     .use(httpEventNormalizer() as Middleware)
     // CORS only for the origin the service names (CORS_ORIGIN, e.g. the billing page); never '*'.
