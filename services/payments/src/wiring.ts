@@ -1,7 +1,8 @@
-import { createLogger, type Logger } from '@payflow/shared';
+import { createLogger, metrics, type Logger } from '@payflow/shared';
 import { createAttemptCounter } from './adapters/attempts';
 import { bankProvider } from './adapters/bank-provider';
 import { createPaymentEvents } from './adapters/events';
+import { countSettledPayment } from './adapters/metrics';
 import { createExpiryQueue } from './adapters/expiry-queue';
 import { createInvoiceReader, createInvoiceTarget } from './adapters/invoices';
 import { createPaymentStore } from './adapters/payments-store';
@@ -82,6 +83,7 @@ export async function paymentDependencies(correlationId: string): Promise<Paymen
         status: payment.status,
         error,
       }),
+    onSettled: (payment: Payment) => countSettledPayment(metrics, payment),
   };
 }
 
@@ -90,6 +92,7 @@ export async function reconcileDependencies(): Promise<ReconcileDependencies> {
     bank: await bankProvider(),
     publish: services().publish,
     targetOf: (payment: Payment) => targetOf(payment.subject),
+    onSettled: (payment: Payment) => countSettledPayment(metrics, payment),
   };
 }
 

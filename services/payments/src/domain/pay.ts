@@ -92,6 +92,8 @@ export interface PaymentDependencies {
   defer?: (work: Promise<void>) => void;
   /** Told about a step that failed after the money question was settled; the reconciler finishes it. */
   onDeferred?: (what: string, payment: Payment, error: unknown) => void;
+  /** Told once per payment, by whoever recorded the bank's answer (this request or the reconciler): for metrics. */
+  onSettled?: (payment: Payment) => void;
 }
 
 export interface PaymentRequest {
@@ -234,7 +236,7 @@ export async function settle<Change>(
   payment: Payment,
   from: PaymentStatus,
   answer: BankAnswer,
-  deps: Pick<PaymentDependencies, 'publish' | 'correlationId' | 'now' | 'onDeferred' | 'defer'>,
+  deps: Pick<PaymentDependencies, 'publish' | 'correlationId' | 'now' | 'onDeferred' | 'onSettled' | 'defer'>,
 ): Promise<Payment> {
   const now = deps.now ?? (() => new Date());
   const settled = settledPayment(payment, answer, now());
@@ -251,6 +253,7 @@ export async function settle<Change>(
     deps.onDeferred?.('settle', payment, error);
     return payment;
   }
+  deps.onSettled?.(settled);
   if (outbox) {
     const publishing = deps.publish(settled.paymentId, outbox).catch((error: unknown) => {
       deps.onDeferred?.('publish', settled, error);

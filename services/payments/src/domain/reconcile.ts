@@ -31,6 +31,8 @@ export interface ReconcileDependencies {
   publish: OutboxPublisher;
   targetOf: TargetOf;
   now?: () => Date;
+  /** Told about each payment this run settles (see PaymentDependencies.onSettled). */
+  onSettled?: (payment: Payment) => void;
 }
 
 /**
@@ -46,7 +48,12 @@ export async function reconcilePayment(
   deps: ReconcileDependencies,
 ): Promise<ReconcileAction> {
   const correlationId = payment.correlationId ?? `reconcile-${payment.paymentId}`;
-  const settleDeps = { publish: deps.publish, correlationId, ...(deps.now ? { now: deps.now } : {}) };
+  const settleDeps = {
+    publish: deps.publish,
+    correlationId,
+    ...(deps.now ? { now: deps.now } : {}),
+    ...(deps.onSettled ? { onSettled: deps.onSettled } : {}),
+  };
   if (outbox && (payment.status === 'SUCCEEDED' || payment.status === 'FAILED')) {
     await deps.publish(payment.paymentId, outbox);
     return 'published';

@@ -1,5 +1,11 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { OrderRejected, parseSqsRecordEvent, PaymentTimedOut, withCorrelationId } from '@payflow/shared';
+import {
+  OrderRejected,
+  parseSqsRecordEvent,
+  PaymentTimedOut,
+  withCorrelationId,
+  observedHandler,
+} from '@payflow/shared';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { closeSession } from '../domain/session';
 import { logger, services } from '../wiring';
@@ -34,5 +40,7 @@ async function closeForOutcome(record: SQSRecord): Promise<void> {
 }
 
 /** SQS consumer of checkout's OrderRejected and PaymentTimedOut (payments' own rule); failures per message. */
-export const handler = async (event: SQSEvent, context: Context) =>
+const closeOrderSessions = async (event: SQSEvent, context: Context) =>
   processPartialResponse(event, closeForOutcome, processor, { context });
+
+export const handler = observedHandler(closeOrderSessions);

@@ -1,5 +1,5 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { withCorrelationId } from '@payflow/shared';
+import { withCorrelationId, observedHandler } from '@payflow/shared';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { ExpiryCheckSchema } from '../adapters/expiry-queue';
 import { isPastDeadline } from '../domain/session';
@@ -44,5 +44,7 @@ async function checkSession(record: SQSRecord): Promise<void> {
 }
 
 /** SQS consumer of delayed "is this session due?" checks; failures are reported per message. */
-export const handler = async (event: SQSEvent, context: Context) =>
+const expirePaymentSessions = async (event: SQSEvent, context: Context) =>
   processPartialResponse(event, checkSession, processor, { context });
+
+export const handler = observedHandler(expirePaymentSessions);

@@ -1,3 +1,5 @@
+import { metrics, observedHandler } from '@payflow/shared';
+import { countReconcilerActions } from '../adapters/metrics';
 import { reconcilePayment, type ReconcileAction } from '../domain/reconcile';
 import { logger, reconcileDependencies, services } from '../wiring';
 
@@ -14,7 +16,7 @@ export interface ReconcileSummary {
  * RECONCILE_AFTER_SECONDS (longer than a payment request can run) are settled by asking the bank, pending
  * payments are asked again, and settled payments whose event was not sent are published.
  */
-export async function handler(): Promise<ReconcileSummary> {
+export async function reconcilePayments(): Promise<ReconcileSummary> {
   const { config, payments } = services();
   const deps = await reconcileDependencies();
   const now = Date.now();
@@ -50,5 +52,8 @@ export async function handler(): Promise<ReconcileSummary> {
     }
   }
   if (summary.checked > 0) logger.info('Reconciler run', { ...summary });
+  countReconcilerActions(metrics, summary.actions);
   return summary;
 }
+
+export const handler = observedHandler(reconcilePayments);

@@ -13,6 +13,7 @@ import {
   RefundRequested,
   withCorrelationId,
   type EventDetailOf,
+  observedHandler,
 } from '@payflow/shared';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { refundPayment, type RefundInstruction } from '../domain/refund';
@@ -118,9 +119,11 @@ async function refundRecord(record: SQSRecord): Promise<void> {
 const processor = new BatchProcessor(EventType.SQS);
 
 /** SQS consumer of checkout's RefundRequested events (payments' own rule); failures are reported per message. */
-export const handler = async (event: SQSEvent, context: Context) => {
+const refundPayments = async (event: SQSEvent, context: Context) => {
   logger.addContext(context);
   // A claim on a payment expires with this invocation, so a crash mid-refund frees it for the retry.
   idempotencyConfig.registerLambdaContext(context);
   return processPartialResponse(event, refundRecord, processor, { context, throwOnFullBatchFailure: false });
 };
+
+export const handler = observedHandler(refundPayments);

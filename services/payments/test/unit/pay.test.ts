@@ -78,7 +78,11 @@ const card = {
 const notification = { channels: ['email' as const], email: 'ada@example.com' };
 const eur = (amount: number) => ({ amount, currency: 'EUR' });
 
-function setup(billed = 10000, bank: BankProvider = createBankSimulator({ apiKey: 'k' })) {
+function setup(
+  billed = 10000,
+  bank: BankProvider = createBankSimulator({ apiKey: 'k' }),
+  onSettled?: (payment: Payment) => void,
+) {
   const invoice = memoryInvoice(billed);
   const published: OutboxEvent[] = [];
   const faults = { publish: 0 };
@@ -96,6 +100,7 @@ function setup(billed = 10000, bank: BankProvider = createBankSimulator({ apiKey
     publish,
     correlationId: 'corr-1',
     sleep: async () => undefined,
+    ...(onSettled ? { onSettled } : {}),
   };
   const rules = invoiceRules('INV-1');
   const pay = async (paymentId: string, amount: number) =>
@@ -117,6 +122,7 @@ function setup(billed = 10000, bank: BankProvider = createBankSimulator({ apiKey
         bank,
         publish,
         targetOf: () => ({ target: invoice.target, rules }) as never,
+        ...(onSettled ? { onSettled } : {}),
       },
     );
   return { ...invoice, published, pay, reconcile, publishFaults: faults };
@@ -308,5 +314,34 @@ describe('every hold ends and every outcome is announced (reconciler)', () => {
     expect(payments.get('pay_a')).toMatchObject({ status: 'FAILED', failureCode: 'VOIDED' });
     expect(refunds).toEqual(['pay_a']);
     expect(ledger.paidAmount).toBe(2000);
+  });
+});
+
+describe('telling metrics about settled payments (onSettled)', () => {
+  it('tells once per payment, whoever settles it; a retried request tells nothing more', async () => {
+    let clock = Date.parse('2026-12-01T10:00:00Z');
+    const bank = createBankSimulator({
+      apiKey: 'k',
+      decisions: memoryDecisions(),
+      pendingSeconds: 60,
+      now: () => new Date(clock),
+    });
+    const settled: Array<[string, string]> = [];
+    const { pay, reconcile } = setup(10000, bank, (payment) =>
+      settled.push([payment.paymentId, payment.status]),
+    );
+    await pay('pay_a', 3000);
+    await pay('pay_a', 3000); // the same request again: answered from the recorded payment
+    await pay('pay_b', 100); // declined
+    await pay('pay_c', 2400); // pending, until the reconciler finds it accepted
+    expect(await reconcile('pay_c')).toBe('still-pending');
+    clock += 61_000;
+    expect(await reconcile('pay_c')).toBe('accepted-later');
+    expect(settled).toEqual([
+      ['pay_a', 'SUCCEEDED'],
+      ['pay_b', 'FAILED'],
+      ['pay_c', 'PENDING'],
+      ['pay_c', 'SUCCEEDED'],
+    ]);
   });
 });
