@@ -1,9 +1,9 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { S3Schema } from '@aws-lambda-powertools/parser/schemas/s3';
-import middy from '@middy/core';
-import { createLogger, describeIssues, withCorrelationId } from '@payflow/shared';
+import { createLogger, describeIssues, metrics, observedHandler, withCorrelationId } from '@payflow/shared';
 import type { Context } from 'aws-lambda';
 import { createDependencies } from '../adapters';
+import { countIngestedRows } from '../adapters/metrics';
 import { isResumeEvent } from '../adapters/self-invoker';
 import { readConfig } from '../config';
 import { decodeS3Key, fileNameOf, isBillsFileKey } from '../domain/bills-file';
@@ -65,9 +65,12 @@ export async function ingestBillsFiles(
       invocationId: context.awsRequestId,
       remainingMs: () => context.getRemainingTimeInMillis(),
     });
+    countIngestedRows(metrics, result);
     results.push({ key: file.key, ...result });
   }
   return { files: results };
 }
 
-export const handler = middy(ingestBillsFiles).use(injectLambdaContext(logger, { resetKeys: true }));
+export const handler = observedHandler(ingestBillsFiles).use(
+  injectLambdaContext(logger, { resetKeys: true }),
+);
