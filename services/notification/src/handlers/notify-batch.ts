@@ -1,5 +1,13 @@
-import { EventValidationError, parseSqsRecordEvent, withCorrelationId, type Logger } from '@payflow/shared';
+import {
+  EventValidationError,
+  metrics,
+  parseSqsRecordEvent,
+  withCorrelationId,
+  type Logger,
+  type ServiceMetrics,
+} from '@payflow/shared';
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
+import { countSends } from '../adapters/metrics';
 import { customerEvents } from '../domain/customer-events';
 import { describeError, retryDelaySeconds } from '../domain/delivery-errors';
 import { notifyBatch, type BatchItem, type NotifyPorts } from '../domain/notify';
@@ -15,6 +23,8 @@ export interface BatchDependencies {
    * line each: the reminders lane sends thousands a minute. Everything else is still logged per record.
    */
   summariseSent?: boolean;
+  /** Where the batch's sends are counted; the function's own metrics unless a test gives its own. */
+  metrics?: ServiceMetrics;
 }
 
 /**
@@ -57,6 +67,10 @@ export async function notifySqsBatch(
       },
     );
   }
+  countSends(
+    deps.metrics ?? metrics,
+    results.flatMap((result) => result.records),
+  );
   const summarised: Array<Record<string, unknown>> = [];
   for (const result of results) {
     const record = byId.get(result.id)!;

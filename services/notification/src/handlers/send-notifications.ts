@@ -1,3 +1,4 @@
+import { observedHandler } from '@payflow/shared';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { logger, services } from '../wiring';
 import { notifySqsBatch } from './notify-batch';
@@ -6,7 +7,7 @@ import { notifySqsBatch } from './notify-batch';
  * The transactional lane: receipts, payment failures, refunds, order outcomes, expired sessions. Each message
  * goes out on its own call at once; reminders never queue in front of these (they have their own queue).
  */
-export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+const sendNotifications = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   logger.addContext(context);
   const { config, lanePorts, scheduleRetry } = services();
   return notifySqsBatch(event.Records, {
@@ -16,3 +17,5 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
     logger,
   });
 };
+
+export const handler = observedHandler(sendNotifications);

@@ -1,3 +1,4 @@
+import { observedHandler } from '@payflow/shared';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { logger, services } from '../wiring';
 import { notifySqsBatch } from './notify-batch';
@@ -6,7 +7,7 @@ import { notifySqsBatch } from './notify-batch';
  * The reminders lane (InvoiceDue): e-mails go out in SendBulkEmail calls, paced to this worker's share of the
  * SES account's maximum send rate (GetAccount), leaving the transactional lane its share.
  */
-export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+const sendReminders = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   logger.addContext(context);
   const { config, lanePorts, scheduleRetry } = services();
   return notifySqsBatch(event.Records, {
@@ -17,3 +18,5 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
     summariseSent: true,
   });
 };
+
+export const handler = observedHandler(sendReminders);

@@ -1,9 +1,11 @@
-import { createLogger } from '@payflow/shared';
+import { createLogger, ServiceMetrics } from '@payflow/shared';
+import { captureMetrics } from '@payflow/shared/src/testing';
 import type { SQSRecord } from 'aws-lambda';
 import { notifySqsBatch } from '../../src/handlers/notify-batch';
 import { contractExample, readdressed } from '../support/contract-fixtures';
 import { memoryPorts } from '../support/memory-ports';
 
+const awsError = (name: string) => Object.assign(new Error(`${name} from the provider`), { name });
 const logger = createLogger('notification-test');
 logger.setLogLevel('SILENT');
 
@@ -116,5 +118,70 @@ describe('logging the reminders lane', () => {
     expect(message).toBe('2 notifications sent');
     expect(fields.sends.map((s) => s.messageId)).toEqual(['a', 'b']);
     info.mockRestore();
+  });
+});
+
+describe('notification metrics', () => {
+  it('counts a batch’s sends as sent, skipped and failed by channel, and a redelivered record not again', async () => {
+    // The first SMS is refused for good; grace@ is on the suppression list.
+    const { ports } = memoryPorts(
+      { sms: [awsError('InvalidParameter')] },
+      { 'grace@example.com': 'on the SES account suppression list (BOUNCE)' },
+    );
+    const metrics = new ServiceMetrics('notification');
+    const deps = { ports, retryBaseSeconds: 5, scheduleRetry: async () => undefined, logger, metrics };
+    const receipt = (messageId: string, contact: Parameters<typeof readdressed>[1]) =>
+      sqsRecord(messageId, JSON.stringify(readdressed(contractExample('PaymentSucceeded'), contact)));
+    const refusedSms = receipt('m1', { channels: ['sms'], phone: '+14155550100' });
+    const ada = receipt('m2', {
+      channels: ['email', 'sms'],
+      email: 'ada@example.com',
+      phone: '+14155550101',
+    });
+    const grace = receipt('m3', { channels: ['email'], email: 'grace@example.com' });
+
+    const { datapoints, otherOutput } = await captureMetrics(async () => {
+      await notifySqsBatch([refusedSms, ada, grace], deps);
+      await notifySqsBatch([ada], deps); // a redelivery: already sent, nothing new
+      metrics.publish();
+    });
+
+    expect(otherOutput).toBe('');
+    const counted = datapoints.map(({ name, unit, values, dimensions }) => ({
+      name,
+      unit,
+      values,
+      dimensions,
+    }));
+    expect(counted).toEqual(
+      expect.arrayContaining([
+        {
+          name: 'NotificationsFailed',
+          unit: 'Count',
+          values: [1],
+          dimensions: { service: 'notification', channel: 'sms' },
+        },
+        {
+          name: 'NotificationsSent',
+          unit: 'Count',
+          values: [1],
+          dimensions: { service: 'notification', channel: 'email' },
+        },
+        {
+          name: 'NotificationsSent',
+          unit: 'Count',
+          values: [1],
+          dimensions: { service: 'notification', channel: 'sms' },
+        },
+        {
+          name: 'NotificationsSkipped',
+          unit: 'Count',
+          values: [1],
+          dimensions: { service: 'notification', channel: 'email' },
+        },
+      ]),
+    );
+    expect(counted).toHaveLength(4);
+    expect(JSON.stringify(datapoints)).not.toMatch(/@|\+1415/);
   });
 });
