@@ -4,6 +4,7 @@ import {
   PaymentSessionExpired,
   PaymentSucceeded,
   withCorrelationId,
+  observedHandler,
 } from '@payflow/shared';
 import type { OrderInput } from '../domain/order';
 import type { OrderRecord } from '../domain/order-record';
@@ -50,7 +51,7 @@ function waitingOrder(record: OrderRecord | undefined): WaitingOrder | undefined
  * acknowledged. An event that fails its contract throws: Lambda retries it, then sends it to the on-failure
  * destination (the payment-results DLQ).
  */
-export async function handler(event: unknown): Promise<CallbackResult> {
+async function completePaymentTask(event: unknown): Promise<CallbackResult> {
   const { detail, detailType } = parseEventBridgeEventOf(paymentResults, event);
   const payment = { detailType, data: detail.data } as PaymentEvent;
   const { correlationId } = detail;
@@ -133,3 +134,5 @@ async function act(
   }
   return { result: 'ignored', orderId, detailType, why };
 }
+
+export const handler = observedHandler(completePaymentTask);

@@ -4,6 +4,7 @@ import {
   MoneySchema,
   OrderCustomerSchema,
   withCorrelationId,
+  observedHandler,
 } from '@payflow/shared';
 import { z } from 'zod';
 import { notificationChoiceOf } from '../domain/order';
@@ -31,7 +32,7 @@ export class PaymentDeadlinePassedError extends Error {
  * order's session, which expires at the order's payment deadline. The execution waits until completePaymentTask
  * hands a confirmed outcome back.
  */
-export async function handler(event: unknown): Promise<{ sessionId: string; reused: boolean }> {
+async function requestPayment(event: unknown): Promise<{ sessionId: string; reused: boolean }> {
   const parsed = RequestPaymentInputSchema.safeParse(event);
   if (!parsed.success) {
     // Never echo the input: it holds the task token.
@@ -86,3 +87,5 @@ export async function handler(event: unknown): Promise<{ sessionId: string; reus
   });
   return { sessionId: session.sessionId, reused: false };
 }
+
+export const handler = observedHandler(requestPayment);

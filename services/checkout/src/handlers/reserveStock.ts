@@ -1,4 +1,4 @@
-import { describeIssues } from '@payflow/shared';
+import { describeIssues, observedHandler } from '@payflow/shared';
 import { shortageReason, StockTaskInputSchema } from '../domain/catalogue';
 import { logger, services } from '../wiring';
 
@@ -9,7 +9,7 @@ export type ReserveStockResult = { reserved: true } | { reserved: false; reason:
  * session exists. A line the catalogue cannot cover is a verdict (`reserved: false` with the customer's reason);
  * a transaction that lost a race throws StockBusy, which the state machine retries.
  */
-export async function handler(event: unknown): Promise<ReserveStockResult> {
+async function reserveStock(event: unknown): Promise<ReserveStockResult> {
   const parsed = StockTaskInputSchema.safeParse(event);
   if (!parsed.success) throw new Error(`reserveStock input is not an order: ${describeIssues(parsed.error)}`);
   const { orderId, items } = parsed.data;
@@ -26,3 +26,5 @@ export async function handler(event: unknown): Promise<ReserveStockResult> {
   logger.info('Stock not reserved', { orderId, sku: result.line.sku, reason });
   return { reserved: false, reason };
 }
+
+export const handler = observedHandler(reserveStock);

@@ -1,4 +1,4 @@
-import { describeIssues, MoneySchema } from '@payflow/shared';
+import { describeIssues, MoneySchema, observedHandler } from '@payflow/shared';
 import { z } from 'zod';
 import {
   OrderLineSchema,
@@ -16,7 +16,7 @@ const OrderDetailsSchema = z.object({
 });
 
 /** Task of the Validate state's first branch: totals recomputed from the items, and an address complete enough to ship. */
-export async function handler(event: unknown): Promise<OrderVerdict> {
+async function validateOrder(event: unknown): Promise<OrderVerdict> {
   const parsed = OrderDetailsSchema.safeParse(event);
   if (!parsed.success) {
     // The API validated the shape already; a malformed task input is a bug in the definition, not a customer error.
@@ -31,3 +31,5 @@ export async function handler(event: unknown): Promise<OrderVerdict> {
   });
   return verdict;
 }
+
+export const handler = observedHandler(validateOrder);
