@@ -7,6 +7,7 @@ import { EventSourceMappings } from './event-source-mappings';
 import { registerLambdaService } from './lambda';
 import { abandonAsyncInvocations } from './lambda-async';
 import { startOffline } from './offline';
+import { MetricsStore, registerMetricsRoutes } from './metrics';
 import { registerOutboxRoutes } from './outbox';
 import { assertPortsFree, freePort } from './ports';
 import {
@@ -111,6 +112,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     stoppers.push(() => supervisor.stop());
     registerHealthRoute(edge, supervisor, () => ready);
     const functionLogs: string[] = [];
+    // The EMF lines functions print are metrics (GET /_local/metrics), as CloudWatch reads them, not log lines.
+    const metrics = new MetricsStore();
+    registerMetricsRoutes(edge, metrics);
 
     const startServiceOffline = async (s: PackagedService) => {
       for (const [fn, limit] of Object.entries(s.reservedConcurrency)) setFunctionConcurrency(fn, limit);
@@ -139,6 +143,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
             httpPort: privateHttpPort,
             lambdaPort: privateLambdaPort,
             log: (line) => {
+              if (metrics.take(line)) return;
               functionLogs.push(line);
               if (functionLogs.length > 50_000) functionLogs.splice(0, 10_000);
               log(line);

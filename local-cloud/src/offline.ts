@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import readline from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { REPO_ROOT, STAGE } from './config';
 import { canConnect } from './ports';
@@ -95,10 +96,10 @@ export function startOffline(
       reject(new Error(`serverless offline for ${service} was not ready in time:\n${output.slice(-2000)}`));
     }, options.timeoutMs ?? 60_000);
     let ready = false;
-    const onData = (chunk: Buffer) => {
-      const text = chunk.toString();
-      output = (output + text).slice(-OUTPUT_KEPT);
-      for (const line of text.split('\n')) if (line.trim()) options.log?.(`[${service}] ${line}`);
+    // Whole lines (a chunk can end mid-line, and an EMF line is a metric only when read whole).
+    const onLine = (line: string) => {
+      output = (output + line + '\n').slice(-OUTPUT_KEPT);
+      if (line.trim()) options.log?.(`[${service}] ${line}`);
     };
     const poll = setInterval(() => {
       void Promise.all(options.ports.map((port) => canConnect(port))).then((open) => {
@@ -109,8 +110,8 @@ export function startOffline(
         resolve({ service, child, stop, recentOutput: () => output });
       });
     }, 100);
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    readline.createInterface({ input: child.stdout!, crlfDelay: Infinity }).on('line', onLine);
+    readline.createInterface({ input: child.stderr!, crlfDelay: Infinity }).on('line', onLine);
     child.once('exit', (code) => {
       clearTimeout(timer);
       clearInterval(poll);
