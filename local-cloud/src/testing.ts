@@ -191,3 +191,45 @@ export function describeWithServices(services: string[]): jest.Describe {
   // eslint-disable-next-line no-restricted-syntax -- skipped only when the run did not start these services
   return running ? describe : describe.skip;
 }
+
+/** One metric at GET /_local/metrics (local-cloud/src/metrics.ts, MetricSeries). */
+export interface LocalMetric {
+  namespace: string;
+  name: string;
+  unit: string;
+  dimensions: Record<string, string>;
+  values: number[];
+  sum: number;
+  count: number;
+  lastTimestamp: number;
+}
+
+/** The metrics the functions have written so far, as the local cloud collected them from their EMF lines. */
+export async function localMetrics(
+  endpoint: string,
+  filter: { service?: string; name?: string } = {},
+): Promise<LocalMetric[]> {
+  const query = new URLSearchParams(Object.entries(filter).filter(([, value]) => value !== undefined));
+  const response = await fetch(`${endpoint}/_local/metrics?${query}`);
+  if (!response.ok) throw new Error(`GET /_local/metrics answered ${response.status}`);
+  return (await response.json()) as LocalMetric[];
+}
+
+/** Polls /_local/metrics until `found` picks what the test waits for (a function's output arrives a little later). */
+export async function waitForMetric<T>(
+  endpoint: string,
+  filter: { service?: string; name?: string },
+  found: (metrics: LocalMetric[]) => T | undefined,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const metrics = await localMetrics(endpoint, filter);
+    const result = found(metrics);
+    if (result !== undefined) return result;
+    if (Date.now() > deadline) {
+      throw new Error(`No such metric at /_local/metrics after ${timeoutMs} ms: ${JSON.stringify(metrics)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
