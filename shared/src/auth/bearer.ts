@@ -6,6 +6,11 @@ import { HttpProblem } from '../http/errors';
 /** Who called, as their verified access token says: the app client (a merchant, a service, an operator's tool). */
 export interface Principal {
   clientId: string;
+  /**
+   * Who acted: the token's `sub` (a signed-in person's user id; the app client itself for the client-credentials
+   * grant). Two people using one operator tool share a clientId, never a subject.
+   */
+  subject: string;
   scopes: string[];
   /** Cognito groups of a signed-in user (e.g. `operators`); empty for the client-credentials grant. */
   groups: string[];
@@ -92,6 +97,7 @@ export function createBearerAuth(options: BearerAuthOptions) {
       const payload = await verifier.verify(token, { scope: scopes });
       return {
         clientId: String(payload.client_id),
+        subject: String(payload.sub ?? payload.client_id),
         scopes: typeof payload.scope === 'string' ? payload.scope.split(' ') : [],
         groups: Array.isArray(payload['cognito:groups']) ? payload['cognito:groups'].map(String) : [],
       };

@@ -25,7 +25,7 @@ export const IdentifierSchema = z
 export const ReasonSchema = z.string().trim().min(1, { error: 'reason must not be empty' }).max(1000);
 
 /** Every channel asked for must have its address: no e-mail notification without an e-mail. */
-function requireAddressForEachChannel(
+export function requireAddressForEachChannel(
   choice: { channels: NotificationChannel[]; email?: string | undefined; phone?: string | undefined },
   context: z.RefinementCtx,
 ): void {

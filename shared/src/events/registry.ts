@@ -9,6 +9,7 @@ import {
 import type { EventContract, EventDetailOf } from './contract';
 import { NotificationFailed } from './notification';
 import { PaymentFailed, PaymentRefunded, PaymentSessionExpired, PaymentSucceeded } from './payments';
+import { PayoutFailed, PayoutRequested, PayoutSent } from './payouts';
 
 /** Every event on the Payflow bus, keyed by detail-type. */
 export const eventContracts = {
@@ -19,6 +20,9 @@ export const eventContracts = {
   PaymentFailed,
   PaymentSessionExpired,
   PaymentRefunded,
+  PayoutRequested,
+  PayoutSent,
+  PayoutFailed,
   OrderConfirmed,
   OrderRejected,
   ShippingUnavailable,

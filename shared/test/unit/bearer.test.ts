@@ -35,8 +35,15 @@ describe('bearer tokens', () => {
   it('lets a valid token with the scope through, naming its client and scopes', async () => {
     await expect(authorize(bearer(token()), 'payments/read')).resolves.toEqual({
       clientId: 'shop',
+      subject: 'shop',
       scopes: ['payments/read'],
       groups: [],
+    });
+  });
+  it("names a signed-in person by the token's sub, not by the tool they used", async () => {
+    await expect(authorize(bearer(token({ sub: 'user-ada' })), 'payments/read')).resolves.toMatchObject({
+      clientId: 'shop',
+      subject: 'user-ada',
     });
   });
   it.each([
