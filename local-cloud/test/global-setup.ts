@@ -32,6 +32,9 @@ export default async function globalSetup(): Promise<void> {
   process.env.PAYFLOW_SCHEDULE_TIME_SCALE ??= '0.05';
   process.env.PAYMENTS_RECONCILE_AFTER_SECONDS ??= '20';
   process.env.PAYMENTS_BANK_PENDING_SECONDS ??= '10';
+  // The simulated payouts provider decides after 2 s; a payout still PENDING after 6 s is asked about.
+  process.env.PAYMENTS_PAYOUT_DELAY_SECONDS ??= '2';
+  process.env.PAYMENTS_PAYOUT_POLL_SECONDS ??= '6';
   // The local issuer on this run's edge port: services verify tokens against it and checkout asks it for one.
   process.env.PAYFLOW_TOKEN_ISSUER ??= `${ENDPOINT}/local_payflowlocal`;
   process.env.PAYFLOW_TOKEN_URL ??= `${ENDPOINT}/oauth2/token`;

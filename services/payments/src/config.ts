@@ -1,8 +1,16 @@
+import type { PayoutControls } from './domain/payout';
 import { attemptLimits, type AttemptLimits, type LimitSettings } from './domain/throttle';
 /** Names and URLs the functions read from their environment (set in serverless.yml). */
 export interface PaymentsConfig {
   invoicesTable: string;
   paymentsTable: string;
+  customersTable: string;
+  payoutsTable: string;
+  payoutLimitsTable: string;
+  /** The approval threshold, the daily limit, the review window (README, "Payouts"). */
+  payoutControls: PayoutControls;
+  /** How long a payout may stay PENDING before the reconciler asks the provider (and again after each ask). */
+  payoutPollSeconds: number;
   sessionsTable: string;
   idempotencyTable: string;
   sessionExpiryQueueName: string;
@@ -37,6 +45,15 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): PaymentsConfig
   return {
     invoicesTable: required(env, 'INVOICES_TABLE'),
     paymentsTable: required(env, 'PAYMENTS_TABLE'),
+    customersTable: required(env, 'CUSTOMERS_TABLE'),
+    payoutsTable: required(env, 'PAYOUTS_TABLE'),
+    payoutLimitsTable: required(env, 'PAYOUT_LIMITS_TABLE'),
+    payoutControls: {
+      approvalThreshold: Number(env.PAYOUT_APPROVAL_THRESHOLD ?? 100_000),
+      dailyLimit: Number(env.PAYOUT_DAILY_LIMIT ?? 1_000_000),
+      reviewWindowHours: 24,
+    },
+    payoutPollSeconds: Number(env.PAYOUT_POLL_SECONDS ?? 300),
     sessionsTable: required(env, 'SESSIONS_TABLE'),
     idempotencyTable: required(env, 'IDEMPOTENCY_TABLE'),
     sessionExpiryQueueName: required(env, 'SESSION_EXPIRY_QUEUE_NAME'),

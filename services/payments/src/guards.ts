@@ -5,6 +5,7 @@
 import {
   bearerAuthFromEnv,
   fingerprintKey,
+  NotFoundError,
   payLinkKey,
   TooManyRequestsError,
   type BearerAuth,
@@ -13,6 +14,7 @@ import {
 } from '@payflow/shared';
 import { createHmac } from 'node:crypto';
 import { invoiceCredential, opensInvoice } from './domain/access';
+import { mayActOnCustomer, type Customer } from './domain/customer';
 import { invoiceNotFound } from './domain/invoice';
 import { isDeclineByBank, type Payment } from './domain/payment';
 import { retryAfterSeconds, type AttemptLimit } from './domain/throttle';
@@ -32,6 +34,19 @@ export function authorize(
 /** Operators read and act on everything; a merchant or service only on what it owns. */
 export function isOperator(principal: Principal): boolean {
   return principal.scopes.includes('payments/admin') || principal.groups.includes('operators');
+}
+
+/** The caller as the customer and payout rules see it: the merchant it acts for, and whether it operates Payflow. */
+export function callerOf(principal: Principal): { merchantId: string; operator: boolean } {
+  return { merchantId: principal.clientId, operator: isOperator(principal) };
+}
+
+/** The customer, when the caller may act on it; another merchant's customer answers as one that does not exist. */
+export async function customerFor(principal: Principal, customerId: string): Promise<Customer> {
+  const customer = await services().customers.get(customerId);
+  if (!customer || !mayActOnCustomer(customer, callerOf(principal)))
+    throw new NotFoundError(`Customer ${customerId} was not found`);
+  return customer;
 }
 
 /** A merchant or service reads the payments of its own sessions; an operator reads every payment. */

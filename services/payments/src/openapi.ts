@@ -11,6 +11,9 @@ import {
 } from '@payflow/shared';
 import { z } from 'zod';
 import { createDocument } from 'zod-openapi';
+import { CreateCustomerBodySchema, UpdateCustomerBodySchema } from './domain/customer';
+import { CreatePayoutBodySchema, PayoutDecisionBodySchema, payoutStatuses } from './domain/payout';
+import { PayoutWebhookSchema } from './domain/payout-webhook';
 import { CreateSessionBodySchema } from './domain/session';
 import { payInvoiceBodySchema, paySessionBodySchema, paymentStatuses } from './domain/payment';
 import { OperatorRefundBodySchema } from './handlers/refundPaymentByOperator';
@@ -68,6 +71,58 @@ export const SessionSchema = z
   })
   .meta({ id: 'PaymentSession' });
 
+export const CustomerSchema = z
+  .object({
+    customerId: z.string(),
+    merchantId: z.string(),
+    name: z.string(),
+    email: z.string().optional(),
+    phone: z.string().optional(),
+    channels: z.array(z.enum(['email', 'sms'])),
+    payoutDestination: z.object({ type: z.enum(['paypal', 'bank_account']), masked: z.string() }).optional(),
+    destinationChangedAt: z.string().optional(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Customer' });
+
+export const PayoutSchema = z
+  .object({
+    payoutId: z.string(),
+    merchantId: z.string(),
+    customerId: z.string(),
+    amount: Money,
+    destination: z.object({ type: z.enum(['paypal', 'bank_account']), masked: z.string() }),
+    reference: z.string(),
+    status: z.enum(payoutStatuses),
+    holds: z.array(z.enum(['ABOVE_APPROVAL_THRESHOLD', 'DESTINATION_RECENTLY_CHANGED'])),
+    requestedBy: z.string(),
+    approvedBy: z.string().optional(),
+    providerReference: z.string().optional(),
+    failureCode: z.string().optional(),
+    reason: z.string().optional(),
+    notification: z.object({
+      channels: z.array(z.enum(['email', 'sms'])),
+      email: z.string().optional(),
+      phone: z.string().optional(),
+    }),
+    history: z.array(
+      z.object({
+        at: z.string(),
+        action: z.enum(['REQUESTED', 'HELD', 'APPROVED', 'REJECTED', 'SUBMITTED', 'PROVIDER_STATUS']),
+        status: z.enum(payoutStatuses),
+        by: z.string().optional(),
+        providerStatus: z.enum(['PENDING', 'SUCCEEDED', 'FAILED', 'UNCLAIMED']).optional(),
+        source: z.enum(['webhook', 'poll', 'api']).optional(),
+        providerReference: z.string().optional(),
+        note: z.string().optional(),
+      }),
+    ),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Payout' });
+
 const json = (schema: z.ZodType, description: string) => ({
   description,
   content: { 'application/json': { schema } },
@@ -116,12 +171,20 @@ export function paymentsOpenApi(serverUrl = 'http://localhost:3200') {
                 'payments/refund': 'Refund payments',
                 'payments/admin': 'Read every payment and customer history',
                 'payments/payouts': 'Pay customers out',
+                'payments/customers': "Register and update the caller's customers",
               },
             },
           },
         },
         payLink: { type: 'apiKey', in: 'header', name: 'X-Pay-Link' },
         accessCode: { type: 'apiKey', in: 'header', name: 'X-Access-Code' },
+        providerSignature: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'Payflow-Provider-Signature',
+          description:
+            't=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>"> with the shared webhook secret',
+        },
       },
     },
     paths: {
@@ -190,6 +253,137 @@ export function paymentsOpenApi(serverUrl = 'http://localhost:3200') {
             '409': problem('Cannot be refunded as asked (not succeeded, more than was paid)'),
             '422': problem('A field breaks a rule'),
             ...guarded,
+            ...common,
+          },
+        },
+      },
+      '/customers': {
+        post: {
+          summary: "Register one of the caller's customers",
+          security: [{ bearer: ['payments/customers'] }],
+          requestBody: { content: { 'application/json': { schema: CreateCustomerBodySchema } } },
+          responses: {
+            '201': json(CustomerSchema, 'Registered'),
+            '409': problem('A customer with this id already exists'),
+            '422': problem('A field breaks a rule (each named in errors)'),
+            ...guarded,
+            ...common,
+          },
+        },
+      },
+      '/customers/{customerId}': {
+        get: {
+          summary: "The caller's customer (operators: any)",
+          security: [{ bearer: ['payments/customers'] }, { bearer: ['payments/admin'] }],
+          requestParams: { path: z.object({ customerId: IdentifierSchema }) },
+          responses: {
+            '200': json(CustomerSchema, 'The customer'),
+            '404': problem("Unknown, or another merchant's customer"),
+            ...guarded,
+            ...common,
+          },
+        },
+        patch: {
+          summary: "Change a customer's contact details or channel preferences",
+          security: [{ bearer: ['payments/customers'] }],
+          requestParams: { path: z.object({ customerId: IdentifierSchema }) },
+          requestBody: { content: { 'application/json': { schema: UpdateCustomerBodySchema } } },
+          responses: {
+            '200': json(CustomerSchema, 'The customer as changed'),
+            '404': problem("Unknown, or another merchant's customer"),
+            '409': problem('Changed by someone else meanwhile; read and retry'),
+            '422': problem('A field breaks a rule, or a channel would be left without its address'),
+            ...guarded,
+            ...common,
+          },
+        },
+      },
+      '/customers/{customerId}/payouts': {
+        get: {
+          summary: "A customer's payouts, newest first",
+          security: [{ bearer: ['payments/payouts'] }, { bearer: ['payments/admin'] }],
+          requestParams: {
+            path: z.object({ customerId: IdentifierSchema }),
+            query: z.object({ limit: z.string().optional(), cursor: z.string().optional() }),
+          },
+          responses: {
+            '200': json(
+              z.object({
+                customerId: z.string(),
+                payouts: z.array(PayoutSchema),
+                nextCursor: z.string().nullable(),
+              }),
+              'A page of payouts',
+            ),
+            '404': problem("Unknown, or another merchant's customer"),
+            ...guarded,
+            ...common,
+          },
+        },
+      },
+      '/payouts': {
+        post: {
+          summary: 'Pay a customer out (held above the approval threshold or after a destination change)',
+          security: [{ bearer: ['payments/payouts'] }],
+          requestParams: { header: idempotent },
+          requestBody: { content: { 'application/json': { schema: CreatePayoutBodySchema } } },
+          responses: {
+            '201': json(PayoutSchema, 'With the provider (PENDING), or AWAITING_APPROVAL'),
+            '202': json(PayoutSchema, 'Released, the provider not yet reached (the reconciler submits it)'),
+            '404': problem("Unknown, or another merchant's customer"),
+            '409': problem('The same key in flight, or the customer changed meanwhile'),
+            '422': problem(
+              'A field breaks a rule, the daily payout limit, or the key used for another request',
+            ),
+            ...guarded,
+            ...common,
+          },
+        },
+      },
+      '/payouts/{payoutId}': {
+        get: {
+          summary: 'A payout with its audit trail',
+          security: [{ bearer: ['payments/payouts'] }, { bearer: ['payments/admin'] }],
+          requestParams: { path: z.object({ payoutId: IdentifierSchema }) },
+          responses: {
+            '200': json(PayoutSchema, 'The payout'),
+            '404': problem("Unknown, or another merchant's payout"),
+            ...guarded,
+            ...common,
+          },
+        },
+      },
+      '/payouts/{payoutId}/approval': {
+        post: {
+          summary: 'Approve or reject a held payout (an operator other than its requester)',
+          security: [{ bearer: ['payments/payouts'] }],
+          requestParams: { path: z.object({ payoutId: IdentifierSchema }) },
+          requestBody: { content: { 'application/json': { schema: PayoutDecisionBodySchema } } },
+          responses: {
+            '200': json(PayoutSchema, 'Decided (an approved payout is with the provider)'),
+            '403': problem('Not an operator, or the operator who requested the payout'),
+            '404': problem('Unknown payout'),
+            '409': problem('Not AWAITING_APPROVAL (already decided)'),
+            '422': problem('A field breaks a rule'),
+            '401': problem('No valid bearer token'),
+            ...common,
+          },
+        },
+      },
+      '/webhooks/payouts': {
+        post: {
+          summary: "The payouts provider's signed status reports",
+          security: [{ providerSignature: [] }],
+          requestBody: { content: { 'application/json': { schema: PayoutWebhookSchema } } },
+          responses: {
+            '200': json(
+              z.object({ received: z.boolean(), duplicate: z.boolean(), status: z.enum(payoutStatuses) }),
+              'Recorded, or a repeat that changed nothing',
+            ),
+            '401': problem('Unsigned, forged, or signed more than 5 minutes ago'),
+            '404': problem('Unknown payout'),
+            '413': problem('Body over 16 KB'),
+            '422': problem('Not a payout report, or one that does not match the payout'),
             ...common,
           },
         },

@@ -1,5 +1,8 @@
 import { createLogger, metrics, type Logger } from '@payflow/shared';
 import { createAttemptCounter } from './adapters/attempts';
+import { createCustomerStore } from './adapters/customers';
+import { payoutProvider } from './adapters/payout-provider';
+import { createPayoutStore } from './adapters/payouts';
 import { bankProvider } from './adapters/bank-provider';
 import { createPaymentEvents } from './adapters/events';
 import { countSettledPayment } from './adapters/metrics';
@@ -10,6 +13,8 @@ import { createRefundStore } from './adapters/refunds';
 import { createSessionStore, createSessionTarget } from './adapters/sessions';
 import { readConfig, type PaymentsConfig } from './config';
 import { invoiceRules } from './domain/invoice';
+import type { Payout, PayoutOutboxEvent } from './domain/payout';
+import type { PayoutDependencies } from './domain/payout-flow';
 import type { OutboxPublisher, PaymentDependencies, PaymentRules, PaymentTarget } from './domain/pay';
 import type { OutboxEvent, Payment, PaymentSubject } from './domain/payment';
 import type { ReconcileDependencies } from './domain/reconcile';
@@ -43,6 +48,12 @@ function build(config: PaymentsConfig) {
     sessions,
     events,
     publish,
+    customers: createCustomerStore(config.customersTable),
+    payouts: createPayoutStore({
+      payoutsTable: config.payoutsTable,
+      limitsTable: config.payoutLimitsTable,
+      customersTable: config.customersTable,
+    }),
     expiryQueue: createExpiryQueue(config.sessionExpiryQueueName),
     attempts: createAttemptCounter(config.attemptsTable),
     refunds: { ...refundStore, get: payments.get },
@@ -102,6 +113,25 @@ export async function refundDependencies(correlationId: string): Promise<RefundD
     bank: await bankProvider(),
     store: refunds,
     publishRefunded: (payment: Payment) => events.paymentRefunded(payment, correlationId),
+  };
+}
+
+/** The payout flow's store, provider and outbox publisher (send the recorded event, then mark it sent). */
+export function payoutDependencies(): PayoutDependencies {
+  const { payouts, events } = services();
+  return {
+    store: payouts,
+    provider: payoutProvider(),
+    publish: async (payoutId: string, event: PayoutOutboxEvent) => {
+      await events.publishPayoutEvent(event);
+      await payouts.markPublished(payoutId, event.id);
+    },
+    onDeferred: (what: string, payout: Payout, error: unknown) =>
+      logger.warn(`Payout ${what} failed; the reconciler will finish it`, {
+        payoutId: payout.payoutId,
+        status: payout.status,
+        error,
+      }),
   };
 }
 

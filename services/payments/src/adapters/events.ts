@@ -4,10 +4,14 @@ import {
   PaymentRefunded,
   PaymentSessionExpired,
   PaymentSucceeded,
+  PayoutFailed,
+  PayoutRequested,
+  PayoutSent,
   type NotificationChoice,
   type Publisher,
 } from '@payflow/shared';
 import { paidFor, stableEventId, type OutboxEvent, type Payment } from '../domain/payment';
+import type { PayoutOutboxEvent } from '../domain/payout';
 import type { PaymentSession } from '../domain/session';
 
 /**
@@ -27,6 +31,15 @@ export function createPaymentEvents(
         occurredAt: event.occurredAt,
         correlationId: event.correlationId,
       });
+    },
+
+    /** Sends a payout event recorded in its outbox, with its recorded id and time. */
+    async publishPayoutEvent(event: PayoutOutboxEvent): Promise<void> {
+      const options = { id: event.id, occurredAt: event.occurredAt, correlationId: event.correlationId };
+      if (event.detailType === 'PayoutRequested')
+        await publisher.publish(PayoutRequested, event.data, options);
+      else if (event.detailType === 'PayoutSent') await publisher.publish(PayoutSent, event.data, options);
+      else await publisher.publish(PayoutFailed, event.data, options);
     },
 
     async paymentRefunded(payment: Payment, correlationId: string): Promise<void> {

@@ -1,34 +1,15 @@
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { BadRequestError, type Money } from '@payflow/shared';
+import type { Money } from '@payflow/shared';
 import type { PaymentStore } from '../domain/pay';
 import type { OutboxEvent, Payment } from '../domain/payment';
 import type { PaymentNeedingAttention } from '../domain/reconcile';
+import { decodeCursor, encodeCursor } from './cursor';
 import { dynamoDocuments } from './dynamodb';
-import { itemToPayment, type Attention, type Item } from './tables/payments';
+import { itemToPayment, type Attention } from './tables/payments';
 
 export interface PaymentPage {
   payments: Payment[];
   nextCursor: string | null;
-}
-
-function encodeCursor(key: Item | undefined): string | null {
-  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
-}
-
-/** A cursor is only ever one we issued: the customer's own index key, nothing else. */
-function decodeCursor(cursor: string, customerId: string): Item {
-  try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Item;
-    const names = Object.keys(key).sort().join(',');
-    if (names !== 'customerId,historyKey,paymentId' || key.customerId !== customerId)
-      throw new Error('foreign key');
-    if (typeof key.historyKey !== 'string' || typeof key.paymentId !== 'string') throw new Error('bad key');
-    return key;
-  } catch {
-    throw new BadRequestError(
-      'cursor is not one this API issued for this customer: use nextCursor as returned',
-    );
-  }
 }
 
 export function createPaymentStore(tableName: string) {
@@ -112,7 +93,15 @@ export function createPaymentStore(tableName: string) {
           ExpressionAttributeValues: { ':customer': customerId },
           ScanIndexForward: false,
           Limit: limit,
-          ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor, customerId) } : {}),
+          ...(cursor
+            ? {
+                ExclusiveStartKey: decodeCursor(
+                  cursor,
+                  ['customerId', 'historyKey', 'paymentId'],
+                  customerId,
+                ),
+              }
+            : {}),
         }),
       );
       return { payments: Items.map(itemToPayment), nextCursor: encodeCursor(LastEvaluatedKey) };

@@ -2,21 +2,12 @@ import { httpHandler, IdentifierSchema, withCorrelationId } from '@payflow/share
 import { z } from 'zod';
 import { paymentView } from '../domain/payment';
 import { authorize } from '../guards';
+import { PageQuerySchema } from '../page-query';
 import { correlationIdOf, logger, services } from '../wiring';
-
-const QuerySchema = z.strictObject({
-  limit: z.coerce
-    .number({ error: 'limit must be a number' })
-    .int({ error: 'limit must be a whole number' })
-    .min(1, { error: 'limit must be at least 1' })
-    .max(100, { error: 'limit must be at most 100' })
-    .default(20),
-  cursor: z.string().min(1).max(2048).optional(),
-});
 
 /** GET /customers/{customerId}/payments?limit=&cursor=: a customer's payments, newest first. */
 export const handler = httpHandler(
-  { path: z.strictObject({ customerId: IdentifierSchema }), query: QuerySchema, logger },
+  { path: z.strictObject({ customerId: IdentifierSchema }), query: PageQuerySchema, logger },
   async ({ path, query, headers, context }) => {
     withCorrelationId(logger, correlationIdOf(headers, context.awsRequestId));
     // A customer's whole history is for operators (scope payments/admin).

@@ -1,7 +1,8 @@
 import { metrics, observedHandler } from '@payflow/shared';
 import { countReconcilerActions } from '../adapters/metrics';
+import { reconcilePayout, type PayoutReconcileAction } from '../domain/payout-flow';
 import { reconcilePayment, type ReconcileAction } from '../domain/reconcile';
-import { logger, reconcileDependencies, services } from '../wiring';
+import { logger, payoutDependencies, reconcileDependencies, services } from '../wiring';
 
 /** At most this many payments of each kind per run; a backlog is worked through run after run. */
 const BATCH = 50;
@@ -9,6 +10,7 @@ const BATCH = 50;
 export interface ReconcileSummary {
   checked: number;
   actions: Partial<Record<ReconcileAction | 'failed', number>>;
+  payouts: { checked: number; actions: Partial<Record<PayoutReconcileAction | 'failed', number>> };
 }
 
 /**
@@ -28,7 +30,11 @@ export async function reconcilePayments(): Promise<ReconcileSummary> {
     ...(await payments.needingAttention('HOLD', settledBefore, BATCH)),
     ...(await payments.needingAttention('PENDING', settledBefore, BATCH)),
   ];
-  const summary: ReconcileSummary = { checked: due.length, actions: {} };
+  const summary: ReconcileSummary = {
+    checked: due.length,
+    actions: {},
+    payouts: await reconcilePayouts(now, config.reconcileAfterSeconds, config.payoutPollSeconds),
+  };
   for (const entry of due) {
     let action: ReconcileAction | 'failed';
     try {
@@ -51,8 +57,48 @@ export async function reconcilePayments(): Promise<ReconcileSummary> {
       });
     }
   }
-  if (summary.checked > 0) logger.info('Reconciler run', { ...summary });
+  if (summary.checked > 0 || summary.payouts.checked > 0) logger.info('Reconciler run', { ...summary });
   countReconcilerActions(metrics, summary.actions);
+  return summary;
+}
+
+/**
+ * Payouts: unsent events are sent, a released payout whose submission was not recorded is submitted again, and
+ * every PENDING payout is asked about once it has waited `payoutPollSeconds` since it was last asked.
+ */
+async function reconcilePayouts(now: number, reconcileAfterSeconds: number, pollSeconds: number) {
+  const { payouts } = services();
+  const deps = payoutDependencies();
+  const before = (seconds: number) => new Date(now - seconds * 1000).toISOString();
+  const due = new Map(
+    [
+      ...(await payouts.unsent(before(Math.min(30, reconcileAfterSeconds)), BATCH)),
+      ...(await payouts.needingAttention('SUBMIT', before(reconcileAfterSeconds), BATCH)),
+      ...(await payouts.needingAttention('PENDING', before(pollSeconds), BATCH)),
+    ].map((entry) => [entry.payout.payoutId, entry]),
+  );
+  const summary: ReconcileSummary['payouts'] = { checked: due.size, actions: {} };
+  for (const entry of due.values()) {
+    let action: PayoutReconcileAction | 'failed';
+    try {
+      action = await reconcilePayout(entry, deps);
+    } catch (error) {
+      action = 'failed';
+      logger.error('Could not reconcile a payout; the next run tries again', {
+        payoutId: entry.payout.payoutId,
+        status: entry.payout.status,
+        error,
+      });
+    }
+    summary.actions[action] = (summary.actions[action] ?? 0) + 1;
+    if (action === 'decided' || action === 'submitted') {
+      logger.info('Payout reconciled', {
+        payoutId: entry.payout.payoutId,
+        from: entry.payout.status,
+        action,
+      });
+    }
+  }
   return summary;
 }
 

@@ -138,8 +138,31 @@ export function payLinkFor(invoiceId: string, validForMs = 3_600_000): string {
 }
 
 /** A bearer token of one of the app clients payments accepts (the local issuer; README's client table). */
-export const tokenOf = (clientId: 'checkout' | 'tea-shop' | 'operator-console', scope?: string) =>
-  localToken(ENDPOINT, clientId, scope);
+export const tokenOf = (
+  clientId: 'checkout' | 'tea-shop' | 'operator-console' | 'second-operator',
+  scope?: string,
+) => localToken(ENDPOINT, clientId, scope);
+
+/** `Authorization` for one of those clients. */
+export const bearerOf = async (clientId: Parameters<typeof tokenOf>[0], scope?: string) => ({
+  authorization: `Bearer ${await tokenOf(clientId, scope)}`,
+});
+
+/**
+ * Another merchant: a token the issuer signs for an accepted app client (checkout) with the scopes a merchant has,
+ * minted locally because checkout's own client may not ask for them.
+ */
+export async function otherMerchant(): Promise<Record<string, string>> {
+  const response = await fetch(`${ENDPOINT}/_local/cognito/mint`, {
+    method: 'POST',
+    body: JSON.stringify({
+      clientId: 'checkout',
+      scope: 'payments/customers payments/payouts payments/read',
+    }),
+  });
+  const body = (await response.json()) as { access_token: string };
+  return { authorization: `Bearer ${body.access_token}` };
+}
 
 /**
  * The credentials each route wants, as its rightful caller has them (README's route table): an invoice's pay link,

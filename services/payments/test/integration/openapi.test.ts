@@ -33,6 +33,7 @@ describe('GET /openapi.json', () => {
       'accessCode',
       'bearer',
       'payLink',
+      'providerSignature',
     ]);
   });
 

@@ -1,0 +1,173 @@
+import {
+  EmailSchema,
+  IdentifierSchema,
+  NotificationChannelSchema,
+  PhoneNumberSchema,
+  requireAddressForEachChannel,
+  type MaskedPayoutDestination,
+  type NotificationChannel,
+  type NotificationChoice,
+} from '@payflow/shared';
+import { z } from 'zod';
+
+/**
+ * A merchant's customer, whom it can pay out and whom notifications reach by their preferred channels. Belongs to
+ * the merchant (app client) that registered it: another merchant's customer does not exist for a caller.
+ */
+export interface Customer {
+  customerId: string;
+  merchantId: string;
+  name: string;
+  email?: string;
+  phone?: string;
+  channels: NotificationChannel[];
+  /** The destination of the last payout: its masked form, the provider's token for it, a keyed fingerprint. */
+  payoutDestination?: StoredPayoutDestination;
+  /** When a payout went to a destination other than the one before: payouts within 24 h wait for review. */
+  destinationChangedAt?: string;
+  /** Bumped on every change; updates are conditional on the version read. */
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface StoredPayoutDestination extends MaskedPayoutDestination {
+  /** The provider's id for the full destination (it keeps the account number; we never do). */
+  recipientToken: string;
+  /** HMAC of the full destination: tells a change of destination without keeping the number. */
+  fingerprint: string;
+}
+
+const NameSchema = z
+  .string()
+  .trim()
+  .min(1, { error: 'name must not be empty' })
+  .max(200, { error: 'name must be at most 200 characters' });
+const ChannelsSchema = z
+  .array(NotificationChannelSchema)
+  .min(1, { error: 'channels must name at least one channel' });
+
+/** POST /customers: who the customer is and how they want to hear from us. */
+export const CreateCustomerBodySchema = z
+  .strictObject({
+    customerId: IdentifierSchema,
+    name: NameSchema,
+    email: EmailSchema.optional(),
+    phone: PhoneNumberSchema.optional(),
+    channels: ChannelsSchema,
+  })
+  .superRefine(requireAddressForEachChannel);
+export type CreateCustomerBody = z.output<typeof CreateCustomerBodySchema>;
+
+/** PATCH /customers/{id}: contact details and channel preferences; `null` removes an address. */
+export const UpdateCustomerBodySchema = z
+  .strictObject({
+    name: NameSchema.optional(),
+    email: EmailSchema.nullable().optional(),
+    phone: PhoneNumberSchema.nullable().optional(),
+    channels: ChannelsSchema.optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, {
+    error: 'send at least one of name, email, phone, channels',
+  });
+export type UpdateCustomerBody = z.output<typeof UpdateCustomerBodySchema>;
+
+export function newCustomer(body: CreateCustomerBody, merchantId: string, now: Date): Customer {
+  const at = now.toISOString();
+  return {
+    customerId: body.customerId,
+    merchantId,
+    name: body.name,
+    ...(body.email ? { email: body.email } : {}),
+    ...(body.phone ? { phone: body.phone } : {}),
+    channels: [...new Set(body.channels)],
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
+/** A field the merged customer breaks, e.g. sms chosen with the phone removed; empty when it is whole. */
+export interface CustomerProblem {
+  path: string;
+  message: string;
+}
+
+/** The customer after a PATCH, with the problems the result would have (checked as a whole, like a create). */
+export function updatedCustomer(
+  customer: Customer,
+  body: UpdateCustomerBody,
+  now: Date,
+): { customer: Customer; problems: CustomerProblem[] } {
+  const { email: _email, phone: _phone, ...rest } = customer;
+  const email = body.email === null ? undefined : (body.email ?? customer.email);
+  const phone = body.phone === null ? undefined : (body.phone ?? customer.phone);
+  const next: Customer = {
+    ...rest,
+    ...(body.name ? { name: body.name } : {}),
+    ...(email ? { email } : {}),
+    ...(phone ? { phone } : {}),
+    channels: body.channels ? [...new Set(body.channels)] : customer.channels,
+    version: customer.version + 1,
+    updatedAt: now.toISOString(),
+  };
+  const problems: CustomerProblem[] = [];
+  if (next.channels.includes('email') && !next.email)
+    problems.push({ path: 'body.email', message: 'email is required while channels include email' });
+  if (next.channels.includes('sms') && !next.phone)
+    problems.push({ path: 'body.phone', message: 'phone is required while channels include sms' });
+  return { customer: next, problems };
+}
+
+/** How the customer wants to be told: their channels with the addresses for them. */
+export function notificationChoiceOf(customer: Customer): NotificationChoice {
+  return {
+    channels: customer.channels,
+    ...(customer.email ? { email: customer.email } : {}),
+    ...(customer.phone ? { phone: customer.phone } : {}),
+  };
+}
+
+/** A merchant sees and pays out its own customers; operators see every customer. */
+export function mayActOnCustomer(
+  customer: Customer,
+  caller: { merchantId: string; operator: boolean },
+): boolean {
+  return caller.operator || customer.merchantId === caller.merchantId;
+}
+
+export interface CustomerView {
+  customerId: string;
+  merchantId: string;
+  name: string;
+  email?: string;
+  phone?: string;
+  channels: NotificationChannel[];
+  payoutDestination?: MaskedPayoutDestination;
+  destinationChangedAt?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What the API answers: the destination masked, never its token or fingerprint. */
+export function customerView(customer: Customer): CustomerView {
+  return {
+    customerId: customer.customerId,
+    merchantId: customer.merchantId,
+    name: customer.name,
+    ...(customer.email ? { email: customer.email } : {}),
+    ...(customer.phone ? { phone: customer.phone } : {}),
+    channels: customer.channels,
+    ...(customer.payoutDestination
+      ? {
+          payoutDestination: {
+            type: customer.payoutDestination.type,
+            masked: customer.payoutDestination.masked,
+          },
+        }
+      : {}),
+    ...(customer.destinationChangedAt ? { destinationChangedAt: customer.destinationChangedAt } : {}),
+    createdAt: customer.createdAt,
+    updatedAt: customer.updatedAt,
+  };
+}
