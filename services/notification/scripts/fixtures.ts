@@ -73,7 +73,17 @@ export function buildFixtures(): Record<string, unknown> {
   const withPoison = {
     Records: events.map((event, index) => (index === 4 ? sqsRecord(poison, index) : sqsRecord(event, index))),
   };
-  return { 'sqs-batch.json': batch, 'sqs-batch-with-invalid-record.json': withPoison };
+  // Payout outcomes (an SQS batch holds at most ten): the failed one's customer is texted only.
+  const textedOnly = structuredClone(contractExample('PayoutFailed'));
+  textedOnly.detail.data.notification = { channels: ['sms'], phone: '+447700900456' };
+  const payouts = {
+    Records: [contractExample('PayoutSent'), textedOnly].map((event, index) => sqsRecord(event, index)),
+  };
+  return {
+    'sqs-batch.json': batch,
+    'sqs-batch-with-invalid-record.json': withPoison,
+    'sqs-batch-payouts.json': payouts,
+  };
 }
 
 export function fixtureText(contents: unknown): string {

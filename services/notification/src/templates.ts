@@ -38,6 +38,14 @@ import paymentTimedOutSubject from '../templates/PaymentTimedOut/subject.txt';
 import paymentTimedOutText from '../templates/PaymentTimedOut/email.txt';
 import paymentTimedOutHtml from '../templates/PaymentTimedOut/email.html';
 import paymentTimedOutSms from '../templates/PaymentTimedOut/sms.txt';
+import payoutSentSubject from '../templates/PayoutSent/subject.txt';
+import payoutSentText from '../templates/PayoutSent/email.txt';
+import payoutSentHtml from '../templates/PayoutSent/email.html';
+import payoutSentSms from '../templates/PayoutSent/sms.txt';
+import payoutFailedSubject from '../templates/PayoutFailed/subject.txt';
+import payoutFailedText from '../templates/PayoutFailed/email.txt';
+import payoutFailedHtml from '../templates/PayoutFailed/email.html';
+import payoutFailedSms from '../templates/PayoutFailed/sms.txt';
 
 export const templateCatalog: TemplateCatalog = {
   layout,
@@ -95,6 +103,18 @@ export const templateCatalog: TemplateCatalog = {
       text: paymentTimedOutText,
       html: paymentTimedOutHtml,
       sms: paymentTimedOutSms,
+    },
+    PayoutSent: {
+      subject: payoutSentSubject,
+      text: payoutSentText,
+      html: payoutSentHtml,
+      sms: payoutSentSms,
+    },
+    PayoutFailed: {
+      subject: payoutFailedSubject,
+      text: payoutFailedText,
+      html: payoutFailedHtml,
+      sms: payoutFailedSms,
     },
   },
 };

@@ -7,6 +7,8 @@ import {
   PaymentSessionExpired,
   PaymentSucceeded,
   PaymentTimedOut,
+  PayoutFailed,
+  PayoutSent,
   ShippingUnavailable,
   type ReceivedEvent,
 } from '@payflow/shared';
@@ -25,6 +27,8 @@ export const customerEvents = {
   OrderRejected,
   ShippingUnavailable,
   PaymentTimedOut,
+  PayoutSent,
+  PayoutFailed,
 } as const;
 
 export type CustomerEvent = ReceivedEvent<typeof customerEvents>;

@@ -11,6 +11,10 @@ export interface MessageView {
   orderId?: string;
   paymentId?: string;
   refundId?: string;
+  payoutId?: string;
+  /** A payout's reference and its destination, masked as payments stored it ('a***@example.com', '****6789'). */
+  reference?: string;
+  destination?: string;
   amount: string;
   dueDate?: string;
   card?: string;
@@ -153,6 +157,17 @@ function build(event: CustomerEvent, invoiceAccess?: InvoiceAccessFor): MessageV
     case 'PaymentTimedOut': {
       const { data } = event.detail;
       return { orderId: data.orderId, amount: amountText(data.total) };
+    }
+    case 'PayoutSent':
+    case 'PayoutFailed': {
+      const { data } = event.detail;
+      return {
+        payoutId: data.payoutId,
+        amount: amountText(data.amount),
+        reference: data.reference,
+        destination: `${data.destination.type === 'paypal' ? 'PayPal' : 'bank account'} ${data.destination.masked}`,
+        ...('reason' in data ? { reason: data.reason } : {}),
+      };
     }
   }
 }

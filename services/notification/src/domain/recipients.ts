@@ -22,6 +22,8 @@ function contactOf(event: CustomerEvent): ContactChoice {
     case 'PaymentFailed':
     case 'PaymentSessionExpired':
     case 'PaymentRefunded':
+    case 'PayoutSent':
+    case 'PayoutFailed':
       return event.detail.data.notification;
     case 'OrderConfirmed':
     case 'OrderRejected':

@@ -16,10 +16,11 @@ describe('events/notification fixtures', () => {
     },
   );
 
-  it('hold a full SQS batch of ten valid customer events, every type at least once', () => {
+  it('hold a full SQS batch of ten valid customer events, and with the payouts batch every type at least once', () => {
     const [, batch] = fixtures.find(([name]) => name === 'sqs-batch.json')!;
-    const records = (batch as { Records: Array<{ body: string }> }).Records;
-    expect(records).toHaveLength(10);
+    const [, payouts] = fixtures.find(([name]) => name === 'sqs-batch-payouts.json')!;
+    expect((batch as { Records: unknown[] }).Records).toHaveLength(10);
+    const records = [batch, payouts].flatMap((b) => (b as { Records: Array<{ body: string }> }).Records);
     const types = records.map((record) => {
       const event = JSON.parse(record.body) as {
         'detail-type': keyof typeof eventContracts;
