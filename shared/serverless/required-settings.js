@@ -61,6 +61,12 @@ const SETTINGS = {
     example: '/payflow/<stage>/fingerprint-key',
     pattern: /^\/[\w./-]+$/,
   },
+  payoutWebhookSecretParameter: {
+    env: 'PAYFLOW_PAYOUT_WEBHOOK_SECRET_PARAMETER',
+    about: 'the SSM SecureString holding the secret the payouts provider signs its webhooks with (payments)',
+    example: '/payflow/<stage>/payments/payout-webhook-secret',
+    pattern: /^\/[\w./-]+$/,
+  },
 };
 
 class RequiredSettings {
