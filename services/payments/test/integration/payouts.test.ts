@@ -4,6 +4,7 @@
  * holds after a destination change, forged and replayed webhooks refused, and a complete audit trail that never
  * holds an account number.
  */
+import { describeWithServices } from '@payflow/local-cloud/src/testing';
 import { signWebhook } from '../../src/domain/webhook-signature';
 import {
   anonymous,
@@ -320,44 +321,6 @@ describe('payouts', () => {
     });
   });
 
-  // The customer is told by notification when it runs too (the whole suite; PAYFLOW_TEST_SERVICES=payments,notification).
-  const services = process.env.PAYFLOW_TEST_SERVICES;
-  const withNotification = !services || services.split(',').includes('notification');
-  (withNotification ? it : it.skip)(
-    'tells the customer by their stored channels: e-mail and SMS when paid, the reason when not',
-    async () => {
-      const suffix = newKey().slice(0, 8);
-      const email = `payee-${suffix}@example.com`;
-      const phone = `+4477009${String(Math.floor(Math.random() * 100_000)).padStart(5, '0')}`;
-      const customerId = `cust-${suffix}`;
-      await api('POST', '/customers', {
-        body: { customerId, name: 'Ada Lovelace', email, phone, channels: ['email', 'sms'] },
-        headers: await bearerOf('tea-shop'),
-      });
-      await requestPayout(payoutBody(customerId, 2500));
-      await requestPayout(payoutBody(customerId, 300));
-      const deadline = Date.now() + 60_000;
-      let emails: Json[] = [];
-      let texts: Json[] = [];
-      while (Date.now() < deadline && (emails.length < 2 || texts.length < 2)) {
-        await new Promise((resolve) => setTimeout(resolve, 1000));
-        emails = (await (
-          await fetch(`${ENDPOINT}/_local/emails?to=${encodeURIComponent(email)}`)
-        ).json()) as Json[];
-        texts = (await (
-          await fetch(`${ENDPOINT}/_local/sms?phoneNumber=${encodeURIComponent(phone)}`)
-        ).json()) as Json[];
-      }
-      const subjects = emails.map((message) => message.subject).sort();
-      expect(subjects).toEqual([
-        'Money not sent: 3.00 EUR to PayPal a***@example.com',
-        'Money sent: 25.00 EUR to PayPal a***@example.com',
-      ]);
-      expect(texts).toHaveLength(2);
-      expect(JSON.stringify(texts)).toContain("The recipient's account is locked");
-    },
-  );
-
   it("keeps payouts from strangers and other merchants, and pages a customer's payouts", async () => {
     const customerId = await newCustomer();
     const first = await requestPayout(payoutBody(customerId, 1500));
@@ -391,5 +354,40 @@ describe('payouts', () => {
       headers: merchant,
     });
     expect(forged.status).toBe(400);
+  });
+});
+
+// The customer is told by notification (the whole suite, or PAYFLOW_TEST_SERVICES=payments,notification).
+describeWithServices(['payments', 'notification'])('payout messages', () => {
+  it('tells the customer by their stored channels: e-mail and SMS when paid, the reason when not', async () => {
+    const suffix = newKey().slice(0, 8);
+    const email = `payee-${suffix}@example.com`;
+    const phone = `+4477009${String(Math.floor(Math.random() * 100_000)).padStart(5, '0')}`;
+    const customerId = `cust-${suffix}`;
+    await api('POST', '/customers', {
+      body: { customerId, name: 'Ada Lovelace', email, phone, channels: ['email', 'sms'] },
+      headers: await bearerOf('tea-shop'),
+    });
+    await requestPayout(payoutBody(customerId, 2500));
+    await requestPayout(payoutBody(customerId, 300));
+    const deadline = Date.now() + 60_000;
+    let emails: Json[] = [];
+    let texts: Json[] = [];
+    while (Date.now() < deadline && (emails.length < 2 || texts.length < 2)) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      emails = (await (
+        await fetch(`${ENDPOINT}/_local/emails?to=${encodeURIComponent(email)}`)
+      ).json()) as Json[];
+      texts = (await (
+        await fetch(`${ENDPOINT}/_local/sms?phoneNumber=${encodeURIComponent(phone)}`)
+      ).json()) as Json[];
+    }
+    const subjects = emails.map((message) => message.subject).sort();
+    expect(subjects).toEqual([
+      'Money not sent: 3.00 EUR to PayPal a***@example.com',
+      'Money sent: 25.00 EUR to PayPal a***@example.com',
+    ]);
+    expect(texts).toHaveLength(2);
+    expect(JSON.stringify(texts)).toContain("The recipient's account is locked");
   });
 });
