@@ -1,4 +1,5 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { observedHandler } from '@payflow/shared';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
 import { payoutProvider, payoutWebhookSecret } from '../adapters/payout-provider';
@@ -35,5 +36,7 @@ async function deliver(record: SQSRecord): Promise<void> {
 }
 
 /** SQS consumer of the simulated provider's outgoing webhooks; failures are reported per message. */
-export const handler = async (event: SQSEvent, context: Context) =>
+const deliverPayoutWebhooks = async (event: SQSEvent, context: Context) =>
   processPartialResponse(event, deliver, processor, { context });
+
+export const handler = observedHandler(deliverPayoutWebhooks);
