@@ -1,6 +1,8 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import {
   CreateTableCommand,
   DynamoDBClient,
@@ -90,12 +92,27 @@ describe('DynamoDB Local and s3rver behind the edge', () => {
       new PutObjectCommand({ Bucket: 'bills', Key: 'incoming/bills 2026-11-21.csv', Body: 'a,b\n1,2\n' }),
     );
     await s3.send(new PutObjectCommand({ Bucket: 'bills', Key: 'rejects/x.csv', Body: 'no' }));
+    // A streamed upload: 3 MiB of random bytes sent from a stream in 64 KiB pieces, read back byte for byte.
+    const bytes = crypto.randomBytes(3 * 1024 * 1024);
+    const pieces = Array.from({ length: bytes.length / 65_536 }, (_, i) =>
+      bytes.subarray(i * 65_536, (i + 1) * 65_536),
+    );
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: 'bills',
+        Key: 'uploads/streamed.bin',
+        Body: Readable.from(pieces),
+        ContentLength: bytes.length,
+      }),
+    );
     await s3emulator.idle();
 
     const got = await s3.send(
       new GetObjectCommand({ Bucket: 'bills', Key: 'incoming/bills 2026-11-21.csv' }),
     );
     expect(await got.Body?.transformToString()).toBe('a,b\n1,2\n');
+    const streamed = await s3.send(new GetObjectCommand({ Bucket: 'bills', Key: 'uploads/streamed.bin' }));
+    expect(Buffer.from((await streamed.Body?.transformToByteArray()) ?? []).equals(bytes)).toBe(true);
     expect(received).toHaveLength(1);
     expect(received[0]).toMatchObject({
       Records: [

@@ -21,6 +21,8 @@ import {
   waitForEvents,
 } from './local';
 
+/** The simulated bank's own record of every charge it was asked for (payments' serverless.yml). */
+const BANK_TABLE = 'payflow-payments-local-bank-simulator';
 const TASK_TOKEN = `AQCEAAAAKgAAAAMAAAAAAAAAAWtestTaskToken${Date.now()}==`;
 const usedCardNumbers = new Set<string>([CARD.number.replace(/\s/g, ''), '4242424242424241']);
 /** Card numbers as the tests typed them (with spaces) and the CVVs they sent, for the digest scan at the end. */
@@ -126,6 +128,7 @@ describe('paying an invoice', () => {
     expect(declined.status).toBe(402);
     expect(declined.body).toMatchObject({ status: 'FAILED', reason: expect.stringMatching(/declined/) });
     expect(declined.body.invoice.balance.amount).toBe(10000);
+    expect((await api('GET', `/invoices/${bill.invoiceId}`)).body.balance.amount).toBe(10000);
     const [event] = await waitForEvents(
       (e) => e['detail-type'] === 'PaymentFailed' && e.detail.data.paymentId === declined.body.paymentId,
     );
@@ -190,7 +193,7 @@ describe('Idempotency-Key', () => {
     expect((await api('GET', `/invoices/${bill.invoiceId}`)).body.balance.amount).toBe(9000);
   });
 
-  it('makes one payment and one event from 20 concurrent requests with one key (409 while in flight)', async () => {
+  it('makes one payment and one event from 20 concurrent requests with one key', async () => {
     const bill = await seedBill(10000);
     const key = newKey();
     const responses = await Promise.all(
@@ -209,6 +212,25 @@ describe('Idempotency-Key', () => {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const events = (await busEvents()).filter((e) => e.detail.data.invoiceId === bill.invoiceId);
     expect(events).toHaveLength(1);
+  });
+
+  it('answers 409 while the same key is still in flight', async () => {
+    // Requests that overlap the first one's work see its in-flight record; a few rounds make an overlap certain.
+    const statuses: number[] = [];
+    for (let round = 0; round < 5 && !statuses.includes(409); round += 1) {
+      const bill = await seedBill(10000);
+      const key = newKey();
+      const responses = await Promise.all(
+        Array.from({ length: 5 }, () =>
+          api('POST', `/invoices/${bill.invoiceId}/payments`, { body: payBody(2500), key }),
+        ),
+      );
+      statuses.push(...responses.map((response) => response.status));
+      const conflict = responses.find((response) => response.status === 409);
+      if (conflict) expect(conflict.body.detail).toMatch(/still being processed/);
+    }
+    expect(statuses).toContain(409);
+    expect(statuses.every((status) => status === 201 || status === 409)).toBe(true);
   });
 });
 
@@ -300,12 +322,24 @@ describe('bad input', () => {
   });
 
   it('a card failing the Luhn check is 422 and the bank is never asked', async () => {
-    const response = await post({ body: payBody(1000, { card: { ...CARD, number: '4242424242424241' } }) });
+    // An amount no other test pays, so the simulated bank's record of every charge can be searched for it.
+    const amount = 7001 + 2 * Math.floor(Math.random() * 1000);
+    const response = await post({ body: payBody(amount, { card: { ...CARD, number: '4242424242424241' } }) });
     expect(response.status).toBe(422);
     expect(response.body.errors[0]).toMatchObject({
       path: 'body.card.number',
       message: expect.stringMatching(/check digit/),
     });
+    // The same amount with a good card does reach the bank: the search below would see a charge.
+    const control = await api('POST', `/invoices/${(await seedBill()).invoiceId}/payments`, {
+      body: payBody(amount),
+      key: newKey(),
+    });
+    expect(control.status).toBe(201);
+    const charges = (await scanAll(BANK_TABLE)).filter(
+      (decision) => (decision.amount as { amount?: number } | undefined)?.amount === amount,
+    );
+    expect(charges.map((decision) => decision.paymentId)).toEqual([control.body.paymentId]);
   });
 
   it('an expired card is 422', async () => {

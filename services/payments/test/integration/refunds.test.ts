@@ -85,6 +85,21 @@ async function waitForLogLine(parts: string[], timeoutMs = 20_000): Promise<stri
   }
 }
 
+/** The local console's view of a queue: every message, in flight or not (payments' page server, :3000). */
+const QUEUE_MESSAGES =
+  'http://localhost:3000/console/api/queue/messages?name=payflow-payments-local-refund-requests';
+
+/** Polls the refund requests queue until no message mentions `text`; returns those still there at the end. */
+async function waitUntilDeleted(text: string, timeoutMs = 10_000): Promise<unknown[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const messages = (await (await fetch(QUEUE_MESSAGES)).json()) as { body?: string }[];
+    const left = messages.filter((message) => message.body?.includes(text));
+    if (left.length === 0 || Date.now() > deadline) return left;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
 const refundedEventsOf = async (paymentId: string): Promise<BusEvent[]> =>
   (await busEvents()).filter(
     (event) => event['detail-type'] === 'PaymentRefunded' && event.detail.data.paymentId === paymentId,
@@ -184,5 +199,7 @@ describe('refunding a paid order when checkout asks (RefundRequested)', () => {
     expect(line).toMatch(/only a SUCCEEDED payment can be refunded/);
     expect((await api('GET', `/payments/${paymentId}`)).body.status).toBe('FAILED');
     expect(await refundedEventsOf(paymentId)).toHaveLength(0);
+    // Acknowledged: the request is deleted from the queue, not left in flight to come back in 3 minutes.
+    expect(await waitUntilDeleted(orderId)).toEqual([]);
   });
 });

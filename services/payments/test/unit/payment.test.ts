@@ -1,3 +1,4 @@
+import { createHash, createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { requestFingerprint } from '@payflow/shared';
 import { payInvoiceBodySchema, paymentIdFor, stableEventId } from '../../src/domain/payment';
@@ -59,8 +60,16 @@ describe('idempotency helpers', () => {
     );
   });
 
-  it('keeps no card digits in the fingerprint', async () => {
-    expect(await requestFingerprint('invoice:1', valid, 'test-key')).toMatch(/^[0-9a-f]{64}$/);
+  it('keeps no card digits in the fingerprint: a keyed digest that hashing card numbers cannot reverse', async () => {
+    const fingerprint = await requestFingerprint('invoice:1', valid, 'test-key');
+    const { cvv: _cvv, ...card } = valid.card;
+    const body = JSON.stringify({ ...valid, card });
+    expect(fingerprint).toBe(createHmac('sha256', 'test-key').update(`invoice:1\n${body}`).digest('hex'));
+    // Without the key, hashing the request or the number (what a leak of the table would invite) finds nothing.
+    expect(fingerprint).not.toBe(createHash('sha256').update(`invoice:1\n${body}`).digest('hex'));
+    expect(fingerprint).not.toBe(createHash('sha256').update(valid.card.number).digest('hex'));
+    expect(await requestFingerprint('invoice:1', valid, 'another-key')).not.toBe(fingerprint);
+    expect(fingerprint).not.toContain(valid.card.number.slice(-4));
   });
 
   it('makes stable event ids that are UUIDs', () => {
