@@ -7,6 +7,7 @@ export * from './observability';
 export * from './http';
 export * from './money';
 export * from './cards';
+export * from './env';
 export * from './ids';
 export * from './retry';
 export * from './domain-error';

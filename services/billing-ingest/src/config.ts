@@ -1,4 +1,11 @@
-import { isCurrencyCode } from '@payflow/shared';
+import {
+  isCurrencyCode,
+  optionalSetting,
+  readEnvironment,
+  requiredSetting,
+  settingOr,
+  wholeNumberSetting,
+} from '@payflow/shared';
 import type { IngestSettings } from './domain/ingest-file';
 
 /** Everything the function reads from its environment, checked once per invocation with a message that says what to fix. */
@@ -12,44 +19,37 @@ export interface IngestConfig {
   settings: IngestSettings;
 }
 
-function required(env: NodeJS.ProcessEnv, name: string): string {
-  const value = env[name];
-  if (!value) throw new Error(`Environment variable ${name} is not set (serverless.yml sets it)`);
-  return value;
-}
-
-function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, minimum = 0): number {
-  const text = env[name];
-  if (text === undefined || text === '') return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < minimum) {
-    throw new Error(
-      `Environment variable ${name} must be a whole number of at least ${minimum}, got "${text}"`,
-    );
-  }
-  return value;
-}
+/** The settings serverless.yml gives the function. */
+const SETTINGS = {
+  INVOICES_TABLE: requiredSetting(),
+  FILES_TABLE: requiredSetting(),
+  EVENT_BUS_NAME: requiredSetting(),
+  AWS_LAMBDA_FUNCTION_NAME: requiredSetting(),
+  LAMBDA_ENDPOINT: optionalSetting(),
+  DEFAULT_CURRENCY: settingOr('EUR').refine((code) => isCurrencyCode(code), {
+    error: 'is not an ISO 4217 code like EUR',
+  }),
+  PAYMENT_TERMS_DAYS: wholeNumberSetting(14),
+  HANDOFF_MARGIN_MS: wholeNumberSetting(60_000),
+  MAX_ATTEMPTS: wholeNumberSetting(3, 1),
+  UNIT_ROWS: wholeNumberSetting(100, 1),
+  UNITS_IN_FLIGHT: wholeNumberSetting(3, 1),
+};
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): IngestConfig {
-  const defaultCurrency = env.DEFAULT_CURRENCY || 'EUR';
-  if (!isCurrencyCode(defaultCurrency)) {
-    throw new Error(`DEFAULT_CURRENCY "${defaultCurrency}" is not an ISO 4217 code like EUR`);
-  }
+  const settings = readEnvironment(SETTINGS, env, 'services/billing-ingest/serverless.yml');
   return {
-    invoicesTable: required(env, 'INVOICES_TABLE'),
-    filesTable: required(env, 'FILES_TABLE'),
-    busName: required(env, 'EVENT_BUS_NAME'),
-    functionName: required(env, 'AWS_LAMBDA_FUNCTION_NAME'),
-    ...(env.LAMBDA_ENDPOINT ? { lambdaEndpoint: env.LAMBDA_ENDPOINT } : {}),
+    invoicesTable: settings.INVOICES_TABLE,
+    filesTable: settings.FILES_TABLE,
+    busName: settings.EVENT_BUS_NAME,
+    functionName: settings.AWS_LAMBDA_FUNCTION_NAME,
+    ...(settings.LAMBDA_ENDPOINT ? { lambdaEndpoint: settings.LAMBDA_ENDPOINT } : {}),
     settings: {
-      defaultCurrency,
-      paymentTermsDays: wholeNumber(env, 'PAYMENT_TERMS_DAYS', 14),
-      handOffMarginMs: wholeNumber(env, 'HANDOFF_MARGIN_MS', 60_000),
-      maxAttempts: wholeNumber(env, 'MAX_ATTEMPTS', 3, 1),
-      pipeline: {
-        unitRows: wholeNumber(env, 'UNIT_ROWS', 100, 1),
-        unitsInFlight: wholeNumber(env, 'UNITS_IN_FLIGHT', 3, 1),
-      },
+      defaultCurrency: settings.DEFAULT_CURRENCY,
+      paymentTermsDays: settings.PAYMENT_TERMS_DAYS,
+      handOffMarginMs: settings.HANDOFF_MARGIN_MS,
+      maxAttempts: settings.MAX_ATTEMPTS,
+      pipeline: { unitRows: settings.UNIT_ROWS, unitsInFlight: settings.UNITS_IN_FLIGHT },
     },
   };
 }

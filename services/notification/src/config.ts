@@ -1,3 +1,5 @@
+import { positiveNumberSetting, readEnvironment, requiredSetting } from '@payflow/shared';
+
 /** What the functions read from their environment (set in serverless.yml). */
 export interface NotificationConfig {
   eventBusName: string;
@@ -17,36 +19,30 @@ export interface NotificationConfig {
   payPageUrl: string;
 }
 
-function required(env: NodeJS.ProcessEnv, name: string): string {
-  const value = env[name];
-  if (!value)
-    throw new Error(`Environment variable ${name} is not set (see services/notification/serverless.yml)`);
-  return value;
-}
-
-function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback?: number): number {
-  if (fallback !== undefined && !env[name]) return fallback;
-  const text = required(env, name);
-  const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new Error(`Environment variable ${name} must be a positive number, got "${text}"`);
-  }
-  return value;
-}
+/** The settings serverless.yml gives every function. */
+const SETTINGS = {
+  EVENT_BUS_NAME: requiredSetting(),
+  SENDS_TABLE: requiredSetting(),
+  SENDER_EMAIL: requiredSetting(),
+  RETRY_BASE_SECONDS: positiveNumberSetting(),
+  SEND_RECORD_DAYS: positiveNumberSetting(),
+  TRANSACTIONAL_SHARE: positiveNumberSetting(0.05, 1),
+  REMINDER_WORKERS: positiveNumberSetting(1),
+  QUOTA_REFRESH_SECONDS: positiveNumberSetting(60),
+  PAY_PAGE_URL: requiredSetting(),
+};
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): NotificationConfig {
-  const transactionalShare = positiveNumber(env, 'TRANSACTIONAL_SHARE', 0.05);
-  if (transactionalShare >= 1)
-    throw new Error(`Environment variable TRANSACTIONAL_SHARE must be below 1, got ${transactionalShare}`);
+  const settings = readEnvironment(SETTINGS, env, 'services/notification/serverless.yml');
   return {
-    eventBusName: required(env, 'EVENT_BUS_NAME'),
-    sendsTable: required(env, 'SENDS_TABLE'),
-    senderEmail: required(env, 'SENDER_EMAIL'),
-    retryBaseSeconds: positiveNumber(env, 'RETRY_BASE_SECONDS'),
-    sendRecordDays: positiveNumber(env, 'SEND_RECORD_DAYS'),
-    transactionalShare,
-    reminderWorkers: positiveNumber(env, 'REMINDER_WORKERS', 1),
-    quotaRefreshSeconds: positiveNumber(env, 'QUOTA_REFRESH_SECONDS', 60),
-    payPageUrl: required(env, 'PAY_PAGE_URL'),
+    eventBusName: settings.EVENT_BUS_NAME,
+    sendsTable: settings.SENDS_TABLE,
+    senderEmail: settings.SENDER_EMAIL,
+    retryBaseSeconds: settings.RETRY_BASE_SECONDS,
+    sendRecordDays: settings.SEND_RECORD_DAYS,
+    transactionalShare: settings.TRANSACTIONAL_SHARE,
+    reminderWorkers: settings.REMINDER_WORKERS,
+    quotaRefreshSeconds: settings.QUOTA_REFRESH_SECONDS,
+    payPageUrl: settings.PAY_PAGE_URL,
   };
 }

@@ -1,5 +1,12 @@
+import {
+  optionalWholeNumberSetting,
+  positiveNumberSetting,
+  readEnvironment,
+  requiredSetting,
+  wholeNumberSetting,
+} from '@payflow/shared';
 import type { PayoutControls } from './domain/payout';
-import { attemptLimits, type AttemptLimits, type LimitSettings } from './domain/throttle';
+import { attemptLimits, type AttemptLimits } from './domain/throttle';
 /** Names and URLs the functions read from their environment (set in serverless.yml). */
 export interface PaymentsConfig {
   invoicesTable: string;
@@ -23,49 +30,55 @@ export interface PaymentsConfig {
   reconcileAfterSeconds: number;
 }
 
-function required(env: NodeJS.ProcessEnv, name: string): string {
-  const value = env[name];
-  if (!value)
-    throw new Error(`Environment variable ${name} is not set (see services/payments/serverless.yml)`);
-  return value;
-}
-
-/** An optional whole-number setting, as `{ [key]: value }` when set. */
-function whole(env: NodeJS.ProcessEnv, name: string, key: keyof LimitSettings): LimitSettings {
-  const value = env[name];
-  if (value === undefined || value === '') return {};
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1) {
-    throw new Error(`${name} must be a whole number of at least 1, got ${value}`);
-  }
-  return { [key]: parsed };
-}
+/** The settings serverless.yml gives the functions. */
+const SETTINGS = {
+  INVOICES_TABLE: requiredSetting(),
+  PAYMENTS_TABLE: requiredSetting(),
+  CUSTOMERS_TABLE: requiredSetting(),
+  PAYOUTS_TABLE: requiredSetting(),
+  PAYOUT_LIMITS_TABLE: requiredSetting(),
+  PAYOUT_APPROVAL_THRESHOLD: wholeNumberSetting(100_000),
+  PAYOUT_DAILY_LIMIT: wholeNumberSetting(1_000_000),
+  PAYOUT_POLL_SECONDS: positiveNumberSetting(300),
+  SESSIONS_TABLE: requiredSetting(),
+  IDEMPOTENCY_TABLE: requiredSetting(),
+  SESSION_EXPIRY_QUEUE_NAME: requiredSetting(),
+  EVENT_BUS_NAME: requiredSetting(),
+  PAY_PAGE_URL: requiredSetting(),
+  ATTEMPTS_TABLE: requiredSetting(),
+  DECLINES_PER_CARD: optionalWholeNumberSetting(1),
+  DECLINES_PER_CLIENT: optionalWholeNumberSetting(1),
+  WRONG_CODES_PER_INVOICE: optionalWholeNumberSetting(1),
+  WRONG_CODES_PER_CLIENT: optionalWholeNumberSetting(1),
+  RECONCILE_AFTER_SECONDS: positiveNumberSetting(120),
+};
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): PaymentsConfig {
+  const settings = readEnvironment(SETTINGS, env, 'services/payments/serverless.yml');
   return {
-    invoicesTable: required(env, 'INVOICES_TABLE'),
-    paymentsTable: required(env, 'PAYMENTS_TABLE'),
-    customersTable: required(env, 'CUSTOMERS_TABLE'),
-    payoutsTable: required(env, 'PAYOUTS_TABLE'),
-    payoutLimitsTable: required(env, 'PAYOUT_LIMITS_TABLE'),
+    invoicesTable: settings.INVOICES_TABLE,
+    paymentsTable: settings.PAYMENTS_TABLE,
+    customersTable: settings.CUSTOMERS_TABLE,
+    payoutsTable: settings.PAYOUTS_TABLE,
+    payoutLimitsTable: settings.PAYOUT_LIMITS_TABLE,
     payoutControls: {
-      approvalThreshold: Number(env.PAYOUT_APPROVAL_THRESHOLD ?? 100_000),
-      dailyLimit: Number(env.PAYOUT_DAILY_LIMIT ?? 1_000_000),
+      approvalThreshold: settings.PAYOUT_APPROVAL_THRESHOLD,
+      dailyLimit: settings.PAYOUT_DAILY_LIMIT,
       reviewWindowHours: 24,
     },
-    payoutPollSeconds: Number(env.PAYOUT_POLL_SECONDS ?? 300),
-    sessionsTable: required(env, 'SESSIONS_TABLE'),
-    idempotencyTable: required(env, 'IDEMPOTENCY_TABLE'),
-    sessionExpiryQueueName: required(env, 'SESSION_EXPIRY_QUEUE_NAME'),
-    eventBusName: required(env, 'EVENT_BUS_NAME'),
-    payPageUrl: required(env, 'PAY_PAGE_URL'),
-    attemptsTable: required(env, 'ATTEMPTS_TABLE'),
+    payoutPollSeconds: settings.PAYOUT_POLL_SECONDS,
+    sessionsTable: settings.SESSIONS_TABLE,
+    idempotencyTable: settings.IDEMPOTENCY_TABLE,
+    sessionExpiryQueueName: settings.SESSION_EXPIRY_QUEUE_NAME,
+    eventBusName: settings.EVENT_BUS_NAME,
+    payPageUrl: settings.PAY_PAGE_URL,
+    attemptsTable: settings.ATTEMPTS_TABLE,
     limits: attemptLimits({
-      ...whole(env, 'DECLINES_PER_CARD', 'declinesPerCard'),
-      ...whole(env, 'DECLINES_PER_CLIENT', 'declinesPerClient'),
-      ...whole(env, 'WRONG_CODES_PER_INVOICE', 'wrongCodesPerInvoice'),
-      ...whole(env, 'WRONG_CODES_PER_CLIENT', 'wrongCodesPerClient'),
+      declinesPerCard: settings.DECLINES_PER_CARD,
+      declinesPerClient: settings.DECLINES_PER_CLIENT,
+      wrongCodesPerInvoice: settings.WRONG_CODES_PER_INVOICE,
+      wrongCodesPerClient: settings.WRONG_CODES_PER_CLIENT,
     }),
-    reconcileAfterSeconds: Number(env.RECONCILE_AFTER_SECONDS ?? 120),
+    reconcileAfterSeconds: settings.RECONCILE_AFTER_SECONDS,
   };
 }
