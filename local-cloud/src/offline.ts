@@ -27,6 +27,8 @@ export function localAwsEnv(endpoint: string): Record<string, string> {
     // s3rver stores streamed uploads with their chunk framing otherwise (TOOLCHAIN.md).
     AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
     AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+    // No X-Ray daemon here; the tracer also stays off by itself where AWS_EXECUTION_ENV is unset.
+    POWERTOOLS_TRACE_ENABLED: 'false',
   };
 }
 
