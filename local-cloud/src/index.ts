@@ -142,6 +142,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
             ports: privateHttpPort ? [privateLambdaPort, privateHttpPort] : [privateLambdaPort],
             httpPort: privateHttpPort,
             lambdaPort: privateLambdaPort,
+            sourceHash: s.sourceHash,
             log: (line) => {
               if (metrics.take(line)) return;
               functionLogs.push(line);

@@ -1,13 +1,23 @@
 /**
- * Preloaded into each serverless-offline the local cloud starts (`NODE_OPTIONS=--import`, see offline.ts).
- * serverless-offline runs a function's `schedule` events itself (node-schedule, on the minute, with an event naming
- * no rule), beside the local cloud's EventBridge, which fires the same rules from the packaged template as AWS
- * does: every scheduled function ran twice. serverless-offline has no option to turn its scheduler off, so its
- * node-schedule is stubbed here. Only in the main thread: functions run in worker threads and keep the real one.
+ * Preloaded into each serverless-offline the local cloud starts (`NODE_OPTIONS=--import`, see offline.ts); it
+ * changes two things neither plugin has an option for, and nothing else.
+ *
+ * - serverless-offline runs a function's `schedule` events itself (node-schedule, on the minute, with an event
+ *   naming no rule), beside the local cloud's EventBridge, which fires the same rules from the packaged template
+ *   as AWS does: every scheduled function ran twice. Its node-schedule is stubbed here.
+ * - serverless-esbuild bundles every function again at each start (about 2 s a service on 2 cores), though
+ *   nothing changed. Its first bundle is skipped when the output of the last one is still in its build folder and
+ *   was built from the same sources (PAYFLOW_BUNDLE_SOURCE_HASH, the hash `osls package` is reused on) with the
+ *   same options. A file changed while it runs is bundled again by its watcher, as always.
+ *
+ * Only in the main thread: functions run in worker threads and keep the real node-schedule.
  */
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { isMainThread } from 'node:worker_threads';
+
+const MARKER = '.payflow-bundle-key';
 
 /** A module as the service folder's serverless would load it; undefined outside a service folder. */
 function load(specifier, from) {
@@ -32,4 +42,46 @@ function stubScheduler() {
   if (nodeSchedule) nodeSchedule.scheduleJob = () => null;
 }
 
-if (isMainThread) stubScheduler();
+function reuseBundles() {
+  const sourceHash = process.env.PAYFLOW_BUNDLE_SOURCE_HASH;
+  const plugin = resolveFromService('serverless-esbuild');
+  const bundleModule = plugin && load('./bundle.js', plugin);
+  if (!sourceHash || typeof bundleModule?.bundle !== 'function') return;
+  const bundle = bundleModule.bundle;
+  let first = true;
+  // The plugin binds `bundle` from this module when it is constructed, after this runs.
+  bundleModule.bundle = async function reusingBundle() {
+    const marker = path.join(this.buildDirPath, MARKER);
+    if (!first) {
+      // A file changed: the output no longer matches the hash this process was given.
+      fs.rmSync(marker, { force: true });
+      return bundle.call(this);
+    }
+    first = false;
+    const entries = this.functionEntries.map(({ entry }) => entry);
+    const key = JSON.stringify({ sourceHash, options: this.buildOptions, entries });
+    const outputs = entries.map((entry) =>
+      path.join(
+        this.buildDirPath,
+        entry.slice(0, entry.lastIndexOf('.')) + this.buildOptions.outputFileExtension,
+      ),
+    );
+    const kept = fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === key;
+    if (kept && outputs.every((file) => fs.existsSync(file))) {
+      this.prepare();
+      this.log.notice(
+        `Reusing the bundles of ${entries.length} handlers (sources unchanged since they were built)`,
+      );
+      return undefined;
+    }
+    fs.rmSync(marker, { force: true });
+    await bundle.call(this);
+    fs.writeFileSync(marker, key);
+    return undefined;
+  };
+}
+
+if (isMainThread) {
+  stubScheduler();
+  reuseBundles();
+}

@@ -43,6 +43,11 @@ export function startOffline(
     httpPort?: number;
     /** Where its Lambda invoke server listens instead of the service's lambdaPort (the local Lambda takes that). */
     lambdaPort?: number;
+    /**
+     * A hash of the sources its bundles are built from: serverless-esbuild's output from the last start is reused
+     * when it was built from the same (offline-preload.mjs).
+     */
+    sourceHash?: string;
     log?: (line: string) => void;
     timeoutMs?: number;
   },
@@ -53,7 +58,8 @@ export function startOffline(
   if (options.lambdaPort) args.push('--lambdaPort', String(options.lambdaPort));
   // Idle workers are kept 10 minutes (serverless-offline's default is 1), so a function stays warm between bursts.
   args.push('--terminateIdleLambdaTime', String(IDLE_WORKER_SECONDS));
-  // The local cloud's EventBridge fires `schedule` events; the preload turns serverless-offline's own scheduler off.
+  // The preload turns serverless-offline's own scheduler off (the local cloud's EventBridge fires `schedule`
+  // events) and reuses the bundles of the last start when their sources did not change.
   const preload = `--import=${pathToFileURL(path.join(__dirname, 'offline-preload.mjs')).href}`;
   const child = spawn(bin, args, {
     cwd: dir,
@@ -62,6 +68,7 @@ export function startOffline(
       ...localAwsEnv(endpoint),
       SLS_TELEMETRY_DISABLED: '1',
       NODE_OPTIONS: [process.env.NODE_OPTIONS, preload].filter(Boolean).join(' '),
+      ...(options.sourceHash ? { PAYFLOW_BUNDLE_SOURCE_HASH: options.sourceHash } : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,

@@ -37,6 +37,8 @@ export interface PackagedService extends ComposeService {
   website?: LocalWebsite;
   /** True when the packaged template was reused because no source changed. */
   reused: boolean;
+  /** A hash of everything its bundles are built from (its folder, shared/src, the lock file). */
+  sourceHash: string;
   /** Its HTTP routes and the functions behind them (the local API Gateway gates and answers for them). */
   routes: HttpRoute[];
   /** The HTTP API's allowed CORS origins (`provider.httpApi.cors`); undefined when any origin is allowed. */
@@ -121,6 +123,7 @@ export async function packageService(service: ComposeService, root = REPO_ROOT):
     stack: `${name}-${STAGE}`,
     template,
     reused,
+    sourceHash: hash,
   };
 }
 
