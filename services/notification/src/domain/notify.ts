@@ -56,6 +56,11 @@ export interface NotifyPorts {
   /** Tells the bus a channel failed for good (NotificationFailed). */
   publishFailed(event: CustomerEvent, record: SendRecord): Promise<void>;
   now(): Date;
+  /**
+   * Set when sending a batch takes seconds (a lane paced well below its batch size a second): the batch goes in
+   * three parts, each claimed, sent and recorded on its own, so claims and records overlap the sends.
+   */
+  pipelined?: boolean;
 }
 
 /** A channel failed in a way a later receive may fix; the record is retried (and the other channel is not resent). */
@@ -129,9 +134,13 @@ export interface BatchResult {
 const keyOf = (request: { eventId: string; channel: NotificationChannel }) =>
   `${request.eventId}#${request.channel}`;
 
+/** The first and the last part of a pipelined batch (see notifyBatch). */
+const PIPELINE_EDGE = 10;
+
 /**
  * Tells every customer of a batch on every channel they chose, exactly once per (event, channel): one claim each
- * (a conditional write, side by side), the sends (the lane batches them), then one batched write of the records.
+ * (a conditional write, side by side), the sends (the lane batches them), then one batched write of the records
+ * (in three such parts when `ports.pipelined`).
  * A permanent refusal is a FAILED record and NotificationFailed; a suppressed or opted-out recipient is a SKIPPED
  * record; a transient failure releases the claim and fails only its own item.
  */
@@ -149,15 +158,7 @@ export async function notifyBatch(items: BatchItem[], ports: NotifyPorts): Promi
     for (const r of requests) if (!unique.has(keyOf(r))) unique.set(keyOf(r), r);
   const list = [...unique.values()];
 
-  const [claims, reasons] = await Promise.all([
-    list.length ? ports.claim(list) : Promise.resolve([]),
-    // SES drops suppressed addresses by itself; the check is what lets us record why, so an error sends anyway.
-    Promise.all(list.map((r) => ports.skipReason(r).catch(() => undefined))),
-  ]);
-
   const outcomes = new Map<string, { record: SendRecord } | { error: unknown }>();
-  const fresh: SendRecord[] = [];
-  const toSend: SendRequest[] = [];
   const base = (r: SendRequest) => ({
     eventId: r.eventId,
     detailType: r.detailType,
@@ -165,57 +166,97 @@ export async function notifyBatch(items: BatchItem[], ports: NotifyPorts): Promi
     to: maskAddress({ channel: r.channel, address: r.address } satisfies Recipient),
     at: ports.now().toISOString(),
   });
-  list.forEach((request, index) => {
-    const claim = claims[index]!;
-    const reason = reasons[index];
-    if (claim.state === 'done') outcomes.set(keyOf(request), { record: { ...claim.record, replayed: true } });
-    else if (claim.state === 'busy')
-      outcomes.set(keyOf(request), { error: new SendInProgressError(request) });
-    else if (reason) {
-      const record: SendRecord = { ...base(request), status: 'SKIPPED', reason };
-      fresh.push(record);
-      outcomes.set(keyOf(request), { record });
-    } else toSend.push(request);
-  });
 
-  let sent: SendOutcome[];
-  try {
-    sent = toSend.length ? await ports.send(toSend) : [];
-  } catch (error) {
-    sent = toSend.map(() => ({ error }));
-  }
-  const released: SendRequest[] = [];
-  toSend.forEach((request, index) => {
-    const outcome = sent[index] ?? { error: new Error('The sender returned no outcome') };
-    if ('providerMessageId' in outcome) {
-      const record: SendRecord = {
-        ...base(request),
-        status: 'SENT',
-        providerMessageId: outcome.providerMessageId,
-        ...(request.channel === 'sms' ? { segments: request.sms.segments } : {}),
-      };
-      fresh.push(record);
-      outcomes.set(keyOf(request), { record });
-    } else if (classifyDeliveryError(request.channel, outcome.error) === 'permanent') {
-      const record: SendRecord = {
-        ...base(request),
-        status: 'FAILED',
-        reason: describeError(outcome.error).slice(0, 900),
-      };
-      fresh.push(record);
-      outcomes.set(keyOf(request), { record });
-    } else {
-      released.push(request);
-      outcomes.set(keyOf(request), { error: outcome.error });
-    }
-  });
+  /** Claims and checks one part, sends what it claimed once `turn` (the previous part's sends) is done, records it. */
+  const runPart = (part: SendRequest[], turn: Promise<unknown>) => {
+    const checked = Promise.all([
+      ports.claim(part),
+      // SES drops suppressed addresses by itself; the check is what lets us record why, so an error sends anyway.
+      Promise.all(part.map((r) => ports.skipReason(r).catch(() => undefined))),
+    ]);
+    const fresh: SendRecord[] = [];
+    const toSend: SendRequest[] = [];
+    const sent = Promise.all([checked, turn]).then(async ([[claims, reasons]]) => {
+      part.forEach((request, index) => {
+        const claim = claims[index]!;
+        const reason = reasons[index];
+        if (claim.state === 'done')
+          outcomes.set(keyOf(request), { record: { ...claim.record, replayed: true } });
+        else if (claim.state === 'busy')
+          outcomes.set(keyOf(request), { error: new SendInProgressError(request) });
+        else if (reason) {
+          const record: SendRecord = { ...base(request), status: 'SKIPPED', reason };
+          fresh.push(record);
+          outcomes.set(keyOf(request), { record });
+        } else toSend.push(request);
+      });
+      try {
+        return toSend.length ? await ports.send(toSend) : [];
+      } catch (error) {
+        return toSend.map((): SendOutcome => ({ error }));
+      }
+    });
+    const recorded = sent.then(async (results) => {
+      const released: SendRequest[] = [];
+      toSend.forEach((request, index) => {
+        const outcome = results[index] ?? { error: new Error('The sender returned no outcome') };
+        if ('providerMessageId' in outcome) {
+          const record: SendRecord = {
+            ...base(request),
+            status: 'SENT',
+            providerMessageId: outcome.providerMessageId,
+            ...(request.channel === 'sms' ? { segments: request.sms.segments } : {}),
+          };
+          fresh.push(record);
+          outcomes.set(keyOf(request), { record });
+        } else if (classifyDeliveryError(request.channel, outcome.error) === 'permanent') {
+          const record: SendRecord = {
+            ...base(request),
+            status: 'FAILED',
+            reason: describeError(outcome.error).slice(0, 900),
+          };
+          fresh.push(record);
+          outcomes.set(keyOf(request), { record });
+        } else {
+          released.push(request);
+          outcomes.set(keyOf(request), { error: outcome.error });
+        }
+      });
+      await Promise.all([
+        fresh.length ? ports.complete(fresh).catch((error: unknown) => (recordError = error)) : undefined,
+        // A claim left behind only delays a retry until it expires.
+        released.length ? ports.release(released).catch(() => undefined) : undefined,
+      ]);
+    });
+    return { sent, recorded };
+  };
 
+  // A paced lane sends the batch over seconds: a small first part is claimed (and sent) while the rest is still
+  // being claimed, and a small last part leaves only its own records to write after the last send, so the pause
+  // between two batches, in which the lane sends nothing, is short. Otherwise the batch is one part.
+  const parts =
+    list.length === 0
+      ? []
+      : ports.pipelined && list.length > 3 * PIPELINE_EDGE
+        ? [
+            list.slice(0, PIPELINE_EDGE),
+            list.slice(PIPELINE_EDGE, -PIPELINE_EDGE),
+            list.slice(-PIPELINE_EDGE),
+          ]
+        : [list];
   let recordError: unknown;
-  await Promise.all([
-    fresh.length ? ports.complete(fresh).catch((error: unknown) => (recordError = error)) : undefined,
-    // A claim left behind only delays a retry until it expires.
-    released.length ? ports.release(released).catch(() => undefined) : undefined,
-  ]);
+  let turn: Promise<unknown> = Promise.resolve();
+  const running = parts.map((part) => {
+    const { sent, recorded } = runPart(part, turn);
+    // A part whose claims failed sends nothing; the next part's claims are its own, so it goes on.
+    turn = sent.catch(() => undefined);
+    return recorded;
+  });
+  // Every part settles (its records written) before a failure is thrown: a part already sent is never left
+  // unrecorded behind a claim that failed in another.
+  const settled = await Promise.allSettled(running);
+  const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure) throw failure.reason;
 
   const seen = new Set<string>();
   const results = await Promise.all(

@@ -191,3 +191,68 @@ describe('NotificationFailed ids', () => {
     expect(id).toBe('1602b51c-545a-55ad-bf64-d51e5c6a14e4');
   });
 });
+
+describe('a pipelined batch (a paced lane: claims and records overlap the sends)', () => {
+  const events = (count: number) =>
+    Array.from({ length: count }, (_, i) => {
+      const event = paymentSucceeded(['email']);
+      return {
+        id: `m${i}`,
+        event: { ...event, detail: { ...event.detail, id: `event-${i}` } } as CustomerEvent,
+      };
+    });
+
+  it('sends every message once, in order, and records every one', async () => {
+    const { sent, table, ports } = memoryPorts();
+    const claimedBefore: number[] = [];
+    const send = ports.send;
+    ports.send = async (requests) => {
+      claimedBefore.push(table.size);
+      return send(requests);
+    };
+    ports.pipelined = true;
+    const { items } = await notifyBatch(events(50), ports);
+    expect(items.every((i) => !i.error && i.records[0]!.status === 'SENT')).toBe(true);
+    expect(sent).toHaveLength(50);
+    expect([...table.values()].every((v) => v.record?.status === 'SENT')).toBe(true);
+    // Three parts, 10 + 30 + 10, sent one after the other.
+    expect(claimedBefore).toHaveLength(3);
+    const again = await notifyBatch(events(50), ports);
+    expect(sent).toHaveLength(50);
+    expect(again.items.every((i) => i.records[0]!.replayed)).toBe(true);
+  });
+
+  it('starts sending the first part before the rest is claimed', async () => {
+    const { ports } = memoryPorts();
+    const order: string[] = [];
+    const claim = ports.claim;
+    ports.claim = async (requests) => {
+      // The big middle part's claim is slow (a transaction of many items).
+      if (requests.length > 10) await new Promise((resolve) => setTimeout(resolve, 50));
+      order.push(`claimed ${requests.length}`);
+      return claim(requests);
+    };
+    const send = ports.send;
+    ports.send = async (requests) => {
+      order.push(`send ${requests.length}`);
+      return send(requests);
+    };
+    ports.pipelined = true;
+    await notifyBatch(events(50), ports);
+    expect(order.indexOf('send 10')).toBeLessThan(order.indexOf('claimed 30'));
+    expect(order.filter((o) => o.startsWith('send'))).toEqual(['send 10', 'send 30', 'send 10']);
+  });
+
+  it('when one part cannot be claimed, still sends and records the others, then fails the batch', async () => {
+    const { sent, table, ports } = memoryPorts();
+    const claim = ports.claim;
+    ports.claim = async (requests) => {
+      if (requests.length > 10) throw new Error('DynamoDB is down for this call');
+      return claim(requests);
+    };
+    ports.pipelined = true;
+    await expect(notifyBatch(events(50), ports)).rejects.toThrow('DynamoDB is down');
+    expect(sent).toHaveLength(20);
+    expect([...table.values()].filter((v) => v.record?.status === 'SENT')).toHaveLength(20);
+  });
+});

@@ -3,6 +3,7 @@ import { sendPacedInBulk, type ChannelSenders } from '../../src/domain/lanes';
 import type { SendRequest } from '../../src/domain/notify';
 import {
   bulkCallSize,
+  dailyShareSpent,
   reminderRatePerWorker,
   retryThrottled,
   SendPacer,
@@ -31,6 +32,15 @@ describe('the reminders share of the SES send rate', () => {
     expect(bulkCallSize(1, 0.05, 2)).toBe(1);
   });
 
+  it('counts the daily quota as spent at its reminders share, and never without a daily limit', () => {
+    const quota = { maxSendRate: 14, max24HourSend: 50_000 };
+    expect(dailyShareSpent({ ...quota, sentLast24Hours: 47_499 }, 0.05)).toBe(false);
+    expect(dailyShareSpent({ ...quota, sentLast24Hours: 47_500 }, 0.05)).toBe(true);
+    expect(dailyShareSpent({ maxSendRate: 14, max24HourSend: -1, sentLast24Hours: 10 ** 9 }, 0.05)).toBe(
+      false,
+    );
+  });
+
   it('leaves the transactional share and splits the rest between the workers', () => {
     expect(reminderRatePerWorker(50, 0.05, 2)).toBeCloseTo(23.75);
     expect(reminderRatePerWorker(1, 0.05, 1)).toBeCloseTo(0.95);
@@ -38,45 +48,78 @@ describe('the reminders share of the SES send rate', () => {
 });
 
 describe('SendPacer', () => {
-  it('spaces calls evenly: any second holds at most the rate plus one call, and the pace is the rate', async () => {
+  /** Recipients started within [at, at + 1000 ms) for every call's start: the most SES would see in a second. */
+  const busiestSecond = (sends: Array<{ at: number; count: number }>) =>
+    Math.max(
+      ...sends.map(({ at }) =>
+        sends.filter((s) => s.at >= at && s.at < at + 1000).reduce((sum, s) => sum + s.count, 0),
+      ),
+    );
+
+  it('spaces calls evenly at the rate, and no second holds more than the rate rounded up', async () => {
     const { clock, elapsed } = fakeClock();
-    const pacer = new SendPacer(async () => 20, clock, 0);
-    const sends: number[] = [];
-    for (let i = 0; i < 40; i += 1) {
-      await pacer.take(5);
-      sends.push(clock.now());
+    const pacer = new SendPacer(async () => 23.75, clock);
+    const sends: Array<{ at: number; count: number }> = [];
+    for (let i = 0; i < 500; i += 1) {
+      await pacer.take(1);
+      sends.push({ at: clock.now(), count: 1 });
     }
-    for (const at of sends) {
-      const inWindow = sends.filter((t) => t >= at && t < at + 1000).length * 5;
-      expect(inWindow).toBeLessThanOrEqual(20 + 5);
-    }
-    // 200 recipients at 20 a second: the 40th call starts 39 × 0.25 s after the first.
-    expect(elapsed()).toBe(9750);
+    expect(busiestSecond(sends)).toBeLessThanOrEqual(24);
+    // 500 recipients at 23.75 a second, the first at once: 499 / 23.75 = 21.01 s after the first.
+    expect(elapsed()).toBeGreaterThanOrEqual(21_000);
+    expect(elapsed()).toBeLessThan(21_100);
   });
 
-  it('uses up to 250 ms of turns missed while idle, no more', async () => {
-    const { clock, elapsed } = fakeClock();
-    const pacer = new SendPacer(async () => 20, clock);
-    await pacer.take(5); // the next turn is 250 ms later
-    await clock.sleep(2000); // idle between two batches
-    const before = elapsed();
-    await pacer.take(5); // catches up 250 ms: at once
-    await pacer.take(5); // then the rate again
-    expect(elapsed() - before).toBe(0);
-    await pacer.take(5);
-    expect(elapsed() - before).toBe(250);
+  it('does not make up a pause between two batches with a burst that would pass the cap', async () => {
+    const { clock } = fakeClock();
+    const pacer = new SendPacer(async () => 23.75, clock);
+    const sends: Array<{ at: number; count: number }> = [];
+    const first = clock.now();
+    for (let batch = 0; batch < 10; batch += 1) {
+      for (let i = 0; i < 100; i += 1) {
+        await pacer.take(1);
+        sends.push({ at: clock.now(), count: 1 });
+      }
+      await clock.sleep(300); // the records written, the next batch received and claimed
+    }
+    expect(busiestSecond(sends)).toBeLessThanOrEqual(24);
+    // The rate while sending, and the nine pauses on top (1 % either way).
+    const seconds = (sends.at(-1)!.at - first) / 1000;
+    expect(seconds).toBeGreaterThan((999 / 23.75 + 9 * 0.3) * 0.99);
+    expect(seconds).toBeLessThan((999 / 23.75 + 9 * 0.3) * 1.01);
+  });
+
+  it('keeps the cap with calls of several recipients and late timers', async () => {
+    let now = 1_000_000;
+    let late = 0;
+    const clock: Clock = {
+      now: () => now,
+      sleep: async (ms) => {
+        late = (late + 37) % 120; // every timer fires 0-119 ms late
+        now += ms + late;
+      },
+    };
+    const pacer = new SendPacer(async () => 47.5, clock);
+    const sends: Array<{ at: number; count: number }> = [];
+    for (let i = 0; i < 300; i += 1) {
+      const count = 1 + (i % 3);
+      await pacer.take(count);
+      sends.push({ at: clock.now(), count });
+    }
+    expect(busiestSecond(sends)).toBeLessThanOrEqual(48);
   });
 
   it('applies a new rate at once', async () => {
     const { clock, elapsed } = fakeClock();
     let rate = 10;
-    const pacer = new SendPacer(async () => rate, clock, 0);
-    await pacer.take(10);
+    const pacer = new SendPacer(async () => rate, clock);
+    await pacer.take(10); // a whole window at 10/s: the next may start a second later
     rate = 1000;
     await pacer.take(500);
-    expect(elapsed()).toBe(1000);
+    expect(elapsed()).toBeLessThanOrEqual(1000);
     await pacer.take(500);
-    expect(elapsed()).toBe(1500);
+    await pacer.take(500);
+    expect(elapsed()).toBeLessThanOrEqual(2000);
   });
 });
 
