@@ -15,6 +15,8 @@ export interface NotificationConfig {
   reminderWorkers: number;
   /** How often the SES send quota (GetAccount) is read again. */
   quotaRefreshSeconds: number;
+  /** How long the reminders wait, queued, once their share of the SES daily quota is spent. */
+  dailyQuotaRetrySeconds: number;
   /** The billing page, where a reminder's pay link leads. */
   payPageUrl: string;
 }
@@ -29,6 +31,8 @@ const SETTINGS = {
   TRANSACTIONAL_SHARE: positiveNumberSetting(0.05, 1),
   REMINDER_WORKERS: positiveNumberSetting(1),
   QUOTA_REFRESH_SECONDS: positiveNumberSetting(60),
+  // A visibility timeout: SQS takes at most 12 hours.
+  DAILY_QUOTA_RETRY_SECONDS: positiveNumberSetting(21_600, 43_201),
   PAY_PAGE_URL: requiredSetting(),
 };
 
@@ -43,6 +47,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): NotificationCo
     transactionalShare: settings.TRANSACTIONAL_SHARE,
     reminderWorkers: settings.REMINDER_WORKERS,
     quotaRefreshSeconds: settings.QUOTA_REFRESH_SECONDS,
+    dailyQuotaRetrySeconds: settings.DAILY_QUOTA_RETRY_SECONDS,
     payPageUrl: settings.PAY_PAGE_URL,
   };
 }

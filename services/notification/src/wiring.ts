@@ -8,7 +8,7 @@ import { createSmsSender } from './adapters/sms';
 import { readConfig } from './config';
 import { sendEachAtOnce, sendPacedInBulk, type ChannelSenders, type Lane } from './domain/lanes';
 import type { NotifyPorts } from './domain/notify';
-import { bulkCallSize, reminderRatePerWorker, SendPacer } from './domain/pacing';
+import { bulkCallSize, dailyShareSpent, reminderRatePerWorker, SendPacer } from './domain/pacing';
 import { templateCatalog } from './templates';
 
 export const logger: Logger = createLogger(process.env.POWERTOOLS_SERVICE_NAME || 'notification');
@@ -34,7 +34,8 @@ function build() {
     sendBulkEmail: email.sendBulk,
     sendSms: sms.send,
   };
-  const quota = () => email.maxSendRate(config.quotaRefreshSeconds * 1000);
+  const sendQuota = () => email.sendQuota(config.quotaRefreshSeconds * 1000);
+  const quota = async () => (await sendQuota()).maxSendRate;
   const ratePerWorker = async () =>
     reminderRatePerWorker(await quota(), config.transactionalShare, config.reminderWorkers);
   const callSize = async () => bulkCallSize(await quota(), config.transactionalShare, config.reminderWorkers);
@@ -54,6 +55,8 @@ function build() {
           ? email.suppressionReason(request.address)
           : sms.optOutReason(request.address),
       claim: (requests) => sends.claim(requests, leaseUntil, lane === 'reminders'),
+      // Below 50 a second per worker, a batch of 100 takes seconds to send: claims and records overlap the sends.
+      pipelined: lane === 'reminders' && (await ratePerWorker()) < 50,
       send:
         lane === 'reminders'
           ? sendPacedInBulk(senders, pacer, callSize, deadline)
@@ -64,5 +67,8 @@ function build() {
       now: () => new Date(),
     };
   }
-  return { config, lanePorts, scheduleRetry: createRetryScheduler() };
+  /** The reminders wait this long when their share of the day's quota is spent; undefined while it is not. */
+  const dailyQuotaWait = async () =>
+    dailyShareSpent(await sendQuota(), config.transactionalShare) ? config.dailyQuotaRetrySeconds : undefined;
+  return { config, lanePorts, dailyQuotaWait, scheduleRetry: createRetryScheduler() };
 }

@@ -10,6 +10,7 @@ import { awsClient } from '@payflow/shared';
 import type { CustomerDetailType } from '../domain/customer-events';
 import { bulkEntryError } from '../domain/delivery-errors';
 import type { SendOutcome } from '../domain/notify';
+import type { SendQuota } from '../domain/pacing';
 import type { EmailMessage } from '../domain/render';
 import { createTtlCache } from './ttl-cache';
 
@@ -22,7 +23,7 @@ const WHOLE_MESSAGE_TEMPLATE = { Subject: '{{{subject}}}', Text: '{{{text}}}', H
 /** SES v2 from the configured sender: single sends, bulk sends, the account's quota and suppression list. */
 export function createEmailSender(senderEmail: string, client: SESv2Client = awsClient(SESv2Client)) {
   const suppressions = createTtlCache<string | undefined>(60_000, 10_000);
-  let quota: { maxSendRate: number; readAt: number } | undefined;
+  let quota: (SendQuota & { readAt: number }) | undefined;
 
   return {
     /** One SendEmail; returns SES's MessageId. */
@@ -96,13 +97,19 @@ export function createEmailSender(senderEmail: string, client: SESv2Client = aws
       });
     },
 
-    /** GetAccount's SendQuota.MaxSendRate, read again after `refreshMs`. */
-    async maxSendRate(refreshMs: number): Promise<number> {
+    /** GetAccount's SendQuota, read again after `refreshMs`. */
+    async sendQuota(refreshMs: number): Promise<SendQuota> {
       if (!quota || Date.now() - quota.readAt > refreshMs) {
         const out = await client.send(new GetAccountCommand({}));
-        quota = { maxSendRate: out.SendQuota?.MaxSendRate ?? 1, readAt: Date.now() };
+        quota = {
+          maxSendRate: out.SendQuota?.MaxSendRate ?? 1,
+          // -1: no daily limit.
+          max24HourSend: out.SendQuota?.Max24HourSend ?? -1,
+          sentLast24Hours: out.SendQuota?.SentLast24Hours ?? 0,
+          readAt: Date.now(),
+        };
       }
-      return quota.maxSendRate;
+      return quota;
     },
   };
 }

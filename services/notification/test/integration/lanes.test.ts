@@ -12,8 +12,10 @@ import {
   localEndpoint,
   putEvents,
   queueDepth,
+  REMINDERS_DLQ,
   REMINDERS_QUEUE,
   settled,
+  sleep,
   smsTo,
   uniqueEmail,
   uniquePhone,
@@ -155,6 +157,45 @@ describe('the SES send quota', () => {
     // 165 e-mails at 20 a second cannot take less than about 8 s; paced, it should not take much more.
     expect(seconds).toBeGreaterThan(7);
     expect(seconds).toBeLessThan(30);
+  });
+});
+
+describe('the SES daily quota', () => {
+  const putQuota = async (quota: { max24HourSend: number }) => {
+    const res = await fetch(`${localEndpoint()}/_local/ses/quota`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(quota),
+    });
+    expect(res.status).toBe(200);
+    return (await res.json()) as { sentLast24Hours: number };
+  };
+  afterAll(async () => {
+    await putQuota({ max24HourSend: -1 });
+  });
+
+  it('stops the reminders when their share of the day is spent, leaves them queued, and sends each once when it is back', async () => {
+    // The day's quota at what was sent already: the reminders' 95 % of it is spent.
+    const { sentLast24Hours } = await putQuota({ max24HourSend: -1 });
+    await putQuota({ max24HourSend: Math.max(1, sentLast24Hours) });
+    await sleep(2500); // the workers read GetAccount every 2 s locally
+    const bulk = uniqueEmail('daily');
+    const reminders = Array.from({ length: 30 }, () => reminder(bulk));
+    await putMany(reminders);
+    await sleep(4000);
+    expect(await emailsTo(bulk)).toEqual([]);
+    expect(await queueDepth(REMINDERS_QUEUE)).toBeGreaterThanOrEqual(30); // waiting, not in the DLQ
+    expect(await queueDepth(REMINDERS_DLQ)).toBe(0);
+
+    await putQuota({ max24HourSend: -1 });
+    const ids = reminders.map((r) => r.detail.data.invoiceId);
+    await waitFor(
+      'the reminders once the quota is back',
+      async () => [...(await countsByInvoice(bulk, ids)).values()].every((n) => n >= 1),
+      60_000,
+    );
+    await settled();
+    expect([...(await countsByInvoice(bulk, ids)).values()].filter((n) => n !== 1)).toEqual([]);
   });
 });
 

@@ -185,3 +185,37 @@ describe('notification metrics', () => {
     expect(JSON.stringify(datapoints)).not.toMatch(/@|\+1415/);
   });
 });
+
+describe('the reminders share of the SES daily quota', () => {
+  it('when spent, sends and claims nothing and leaves every record queued for the wait, then sends once it is back', async () => {
+    const { sent, table, ports } = memoryPorts();
+    const retries: Array<{ messageId: string; delaySeconds: number }> = [];
+    let wait: number | undefined = 3600;
+    const run = () =>
+      notifySqsBatch(
+        [sqsRecord('a', validBody('a@example.com')), sqsRecord('b', validBody('b@example.com'))],
+        {
+          ports,
+          retryBaseSeconds: 5,
+          scheduleRetry: async (record, delaySeconds) => {
+            retries.push({ messageId: record.messageId, delaySeconds });
+          },
+          logger,
+          dailyQuotaWait: async () => wait,
+        },
+      );
+    const spent = await run();
+    expect(spent.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['a', 'b']);
+    expect(retries).toEqual([
+      { messageId: 'a', delaySeconds: 3600 },
+      { messageId: 'b', delaySeconds: 3600 },
+    ]);
+    expect(sent).toHaveLength(0);
+    expect(table.size).toBe(0);
+
+    wait = undefined;
+    const back = await run();
+    expect(back.batchItemFailures).toEqual([]);
+    expect(sent.map((s) => s.to).sort()).toEqual(['a@example.com', 'b@example.com']);
+  });
+});
