@@ -20,6 +20,7 @@ describe('readConfig', () => {
       transactionalShare: 0.05,
       reminderWorkers: 1,
       quotaRefreshSeconds: 60,
+      dailyQuotaRetrySeconds: 21_600,
       payPageUrl: 'http://localhost:3000/',
     });
     expect(
@@ -36,6 +37,10 @@ describe('readConfig', () => {
   it('refuses a share of the send rate of all of it or more, and a number that is not one', () => {
     expect(() => readConfig({ ...env, TRANSACTIONAL_SHARE: '1' })).toThrow(
       'Environment variable TRANSACTIONAL_SHARE must be above 0 and below 1, got "1"',
+    );
+    // A visibility timeout: SQS takes at most 12 hours.
+    expect(() => readConfig({ ...env, DAILY_QUOTA_RETRY_SECONDS: '86400' })).toThrow(
+      'Environment variable DAILY_QUOTA_RETRY_SECONDS must be above 0 and below 43201, got "86400"',
     );
     expect(() => readConfig({ ...env, RETRY_BASE_SECONDS: 'ten' })).toThrow(
       'Environment variable RETRY_BASE_SECONDS must be a positive number, got "ten"',
