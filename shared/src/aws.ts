@@ -1,3 +1,6 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
 import { tracer } from './observability';
 
 /** Any AWS SDK v3 client class: `new ClientClass(config)`. */
@@ -45,7 +48,18 @@ export function awsClient<Client, Config extends object>(
   return client;
 }
 
+let documents: DynamoDBDocumentClient | undefined;
+
+/** The DynamoDB document client of every service: one per container, over the shared DynamoDBClient. */
+export function documentClient(): DynamoDBDocumentClient {
+  documents ??= DynamoDBDocumentClient.from(awsClient(DynamoDBClient), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return documents;
+}
+
 /** For tests that change AWS_* variables between cases. */
 export function resetAwsClients(): void {
   clients.clear();
+  documents = undefined;
 }

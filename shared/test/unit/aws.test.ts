@@ -1,5 +1,5 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { awsClient, awsClientConfig, resetAwsClients } from '../../src';
+import { awsClient, awsClientConfig, documentClient, resetAwsClients } from '../../src';
 
 /** Stands in for @aws-sdk/client-s3's class: only its name and the config it receives matter here. */
 class S3Client {
@@ -59,5 +59,17 @@ describe('awsClient', () => {
     const endpoint = await eventBridge.config.endpoint?.();
     expect(endpoint?.hostname).toBe('localhost');
     expect(endpoint?.port).toBe(4566);
+  });
+});
+
+describe('documentClient', () => {
+  afterEach(() => resetAwsClients());
+
+  it('is one per container, over the shared DynamoDBClient, leaving undefined attributes out', () => {
+    const documents = documentClient();
+    expect(documentClient()).toBe(documents);
+    expect(documents.config.translateConfig?.marshallOptions).toEqual({ removeUndefinedValues: true });
+    resetAwsClients();
+    expect(documentClient()).not.toBe(documents);
   });
 });

@@ -1,8 +1,6 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { awsClient, createPublisher, type Logger } from '@payflow/shared';
+import { awsClient, createPublisher, documentClient, type Logger } from '@payflow/shared';
 import type { IngestConfig } from '../config';
 import type { IngestDependencies } from '../domain/ingest-file';
 import { createBillsBucket } from './bills-bucket';
@@ -11,22 +9,17 @@ import { createFilesTable } from './files-table';
 import { createInvoicesTable } from './invoices-table';
 import { createSelfInvoker } from './self-invoker';
 
-let documentClient: DynamoDBDocumentClient | undefined;
-
 /** The real adapters: DynamoDB, S3, EventBridge and Lambda through the SDK clients shared per container. */
 export function createDependencies(
   config: IngestConfig,
   logger: Logger,
   correlationId: string,
 ): IngestDependencies {
-  documentClient ??= DynamoDBDocumentClient.from(awsClient(DynamoDBClient), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
   const lambda = awsClient(LambdaClient, config.lambdaEndpoint ? { endpoint: config.lambdaEndpoint } : {});
   return {
-    ledger: createFilesTable({ tableName: config.filesTable, client: documentClient }),
+    ledger: createFilesTable({ tableName: config.filesTable, client: documentClient() }),
     bucket: createBillsBucket({ client: awsClient(S3Client) }),
-    invoices: createInvoicesTable({ tableName: config.invoicesTable, client: documentClient }),
+    invoices: createInvoicesTable({ tableName: config.invoicesTable, client: documentClient() }),
     events: createIngestEvents(
       createPublisher({ busName: config.busName, source: 'payflow.billing-ingest' }),
       correlationId,

@@ -1,4 +1,3 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
@@ -6,15 +5,9 @@ import {
   GetCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { awsClient } from '@payflow/shared';
+import { documentClient } from '@payflow/shared';
 import type { CatalogueItem } from '../domain/catalogue';
 import type { OrderLine } from '../domain/order';
-
-function documents(): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(awsClient(DynamoDBClient), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
-}
 
 /** The reservation an order holds, kept on its orders item so reserving and releasing each happen once. */
 export type StockState = 'RESERVED' | 'RELEASED';
@@ -35,7 +28,7 @@ export class StockBusyError extends Error {
  */
 export function createCatalogue(
   tables: { catalogueTable: string; ordersTable: string },
-  client: DynamoDBDocumentClient = documents(),
+  client: DynamoDBDocumentClient = documentClient(),
 ) {
   const { catalogueTable, ordersTable } = tables;
 

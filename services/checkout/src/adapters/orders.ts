@@ -1,13 +1,6 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { awsClient, type Money } from '@payflow/shared';
+import { documentClient, type Money } from '@payflow/shared';
 import type { OrderRecord } from '../domain/order-record';
-
-function documents(): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(awsClient(DynamoDBClient), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
-}
 
 export interface PaymentRequested {
   orderId: string;
@@ -18,7 +11,7 @@ export interface PaymentRequested {
 }
 
 /** The orders table, which the state machine writes through direct integrations and the functions read. */
-export function createOrderStore(tableName: string, client: DynamoDBDocumentClient = documents()) {
+export function createOrderStore(tableName: string, client: DynamoDBDocumentClient = documentClient()) {
   return {
     async get(orderId: string): Promise<OrderRecord | undefined> {
       const out = await client.send(

@@ -1,15 +1,9 @@
-import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { awsClient, backoffDelay, sleep } from '@payflow/shared';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { backoffDelay, documentClient, sleep } from '@payflow/shared';
 
-let documentClient: DynamoDBDocumentClient | undefined;
-
-export function dynamoDocuments(): DynamoDBDocumentClient {
-  documentClient ??= DynamoDBDocumentClient.from(awsClient(DynamoDBClient), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
-  return documentClient;
-}
+/** The shared document client, by the name payments' adapters import. */
+export const dynamoDocuments = documentClient;
 
 /** Cancellation reason codes of a cancelled transaction, one per item in request order. */
 export function cancellationCodes(error: unknown): string[] | undefined {
