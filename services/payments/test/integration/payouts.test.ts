@@ -11,6 +11,7 @@ import {
   api,
   bearerOf,
   ENDPOINT,
+  injectFault,
   newKey,
   otherMerchant,
   scanAll,
@@ -133,6 +134,28 @@ describe('payouts', () => {
     expect(events).toHaveLength(1);
     if (status !== 'SUCCEEDED')
       expect(events[0]!.detail.data).toMatchObject({ status, reason: payout.reason });
+  });
+
+  it('answers 202 when the provider does not answer, and the reconciler submits the payout again (paid once)', async () => {
+    const customerId = await newCustomer();
+    // The provider's record of the payout cannot be written: submit fails after the payout was recorded.
+    await injectFault({
+      service: 'dynamodb',
+      operation: 'PutItem',
+      error: 'ValidationException',
+      match: ['payflow-payments-local-payout-provider', 'payout#po_'],
+    });
+    const response = await requestPayout(payoutBody(customerId, 2600));
+    expect(response.status).toBe(202);
+    expect(response.body.status).toBe('SUBMITTING');
+    const payout = await settled(response.body.payoutId, 90_000);
+    expect(payout.status).toBe('SUCCEEDED');
+    expect(payout.history.map((entry: Json) => entry.action)).toEqual([
+      'REQUESTED',
+      'SUBMITTED',
+      'PROVIDER_STATUS',
+    ]);
+    expect(await waitForEvents(about(payout.payoutId, 'PayoutSent'))).toHaveLength(1);
   });
 
   it('answers a retry with the same key and body with the first payout, and refuses the key for another body', async () => {
