@@ -1,4 +1,5 @@
 import { createLogger, metrics, type Logger } from '@payflow/shared';
+import type { Context } from 'aws-lambda';
 import { createAttemptCounter } from './adapters/attempts';
 import { createCustomerStore } from './adapters/customers';
 import { payoutProvider } from './adapters/payout-provider';
@@ -133,6 +134,11 @@ export function payoutDependencies(): PayoutDependencies {
         error,
       }),
   };
+}
+
+/** Until when this invocation may run (Lambda's deadline): a payment it holds is its own until then. */
+export function requestDeadline(context: Pick<Context, 'getRemainingTimeInMillis'>): Date {
+  return new Date(Date.now() + context.getRemainingTimeInMillis());
 }
 
 /** The caller's correlation id if it sent one, else this request's id. */

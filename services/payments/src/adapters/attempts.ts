@@ -1,5 +1,6 @@
-import { BatchGetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { buckets, type AttemptLimit } from '../domain/throttle';
+import { getItem } from './batch-get';
 import { dynamoDocuments } from './dynamodb';
 
 /** Counters of failed attempts per subject and window bucket; TTL removes a bucket once it is out of every window. */
@@ -14,14 +15,10 @@ export function createAttemptCounter(tableName: string) {
         const { current, previous } = buckets(limit, now);
         return [keyOf(limit, subject, current), keyOf(limit, subject, previous)];
       });
+      // Batched with whatever else is read at the same moment (a payment's own reads).
+      const items = await Promise.all(keys.map((key) => getItem(tableName, { key })));
       const found = new Map<string, number>();
-      if (keys.length > 0) {
-        const out = await documents.send(
-          new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys.map((key) => ({ key })) } } }),
-        );
-        for (const item of out.Responses?.[tableName] ?? [])
-          found.set(String(item.key), Number(item.hits ?? 0));
-      }
+      for (const item of items) if (item) found.set(String(item.key), Number(item.hits ?? 0));
       return checks.map(({ limit, subject }) => {
         const { current, previous } = buckets(limit, now);
         return {

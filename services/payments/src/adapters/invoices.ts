@@ -1,28 +1,23 @@
-import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { InvoiceAccount, LedgerChange } from '../domain/invoice';
 import type { HoldResult, PaymentTarget, Settlement } from '../domain/pay';
 import type { Payment } from '../domain/payment';
+import { getItem } from './batch-get';
 import { cancellationCodes, dynamoDocuments, isTransactionRace, transactWithRetry } from './dynamodb';
-import { putHeldPayment, settlePaymentItem, supersedeItem, type Item } from './tables/payments';
+import { putHeldPayment, settlePaymentItem, supersedeItem } from './tables/payments';
 
 /**
  * The invoices table belongs to billing-ingest: it writes the BILL item; payments writes only the LEDGER item
  * (paidAmount, version, lastPaymentId, updatedAt). Reads one invoice's account.
  */
 export function createInvoiceReader(invoicesTable: string) {
-  const documents = dynamoDocuments();
   return async function readInvoice(invoiceId: string): Promise<InvoiceAccount | undefined> {
-    const { Items = [] } = await documents.send(
-      new QueryCommand({
-        TableName: invoicesTable,
-        KeyConditionExpression: 'invoiceId = :id',
-        ExpressionAttributeValues: { ':id': invoiceId },
-        ConsistentRead: true,
-      }),
-    );
-    const bill = Items.find((item) => item.record === 'BILL');
+    // Its two items, in the same BatchGetItem as whatever else is read at the same moment.
+    const [bill, ledger = {}] = await Promise.all([
+      getItem(invoicesTable, { invoiceId, record: 'BILL' }),
+      getItem(invoicesTable, { invoiceId, record: 'LEDGER' }),
+    ]);
     if (!bill) return undefined;
-    const ledger: Item = Items.find((item) => item.record === 'LEDGER') ?? {};
     return {
       invoiceId,
       customerId: String(bill.customerId),

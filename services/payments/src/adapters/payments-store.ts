@@ -1,8 +1,9 @@
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Money } from '@payflow/shared';
 import type { PaymentStore } from '../domain/pay';
 import type { OutboxEvent, Payment } from '../domain/payment';
 import type { PaymentNeedingAttention } from '../domain/reconcile';
+import { getItem } from './batch-get';
 import { decodeCursor, encodeCursor } from './cursor';
 import { dynamoDocuments } from './dynamodb';
 import { itemToPayment, type Attention } from './tables/payments';
@@ -15,11 +16,52 @@ export interface PaymentPage {
 export function createPaymentStore(tableName: string) {
   const documents = dynamoDocuments();
   return {
+    /** Read with whatever else is read at the same moment (one BatchGetItem), consistently. */
     async get(paymentId: string): Promise<Payment | undefined> {
-      const { Item } = await documents.send(
-        new GetCommand({ TableName: tableName, Key: { paymentId }, ConsistentRead: true }),
-      );
-      return Item ? itemToPayment(Item) : undefined;
+      const item = await getItem(tableName, { paymentId });
+      return item ? itemToPayment(item) : undefined;
+    },
+
+    async claim(paymentId: string, until: Date, now: Date): Promise<boolean> {
+      try {
+        await documents.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { paymentId },
+            UpdateExpression: 'SET inFlightUntil = :until',
+            ConditionExpression:
+              '#s = :processing AND (attribute_not_exists(inFlightUntil) OR inFlightUntil <= :now)',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: {
+              ':until': until.toISOString(),
+              ':now': now.toISOString(),
+              ':processing': 'PROCESSING',
+            },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+        throw error;
+      }
+    },
+
+    async clearInFlight(paymentId: string): Promise<void> {
+      try {
+        await documents.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { paymentId },
+            UpdateExpression: 'REMOVE inFlightUntil',
+            ConditionExpression: '#s = :processing',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: { ':processing': 'PROCESSING' },
+          }),
+        );
+      } catch (error) {
+        // Settled meanwhile: nothing to let go of.
+        if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      }
     },
 
     async findPending(key: string, amount: Money, last4: string): Promise<Payment | undefined> {

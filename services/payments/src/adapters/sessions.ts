@@ -8,6 +8,7 @@ import {
 import type { HoldResult, PaymentTarget, Settlement } from '../domain/pay';
 import type { Payment } from '../domain/payment';
 import { SESSION_RETENTION_SECONDS, type PaymentSession, type SessionChange } from '../domain/session';
+import { getItem } from './batch-get';
 import { cancellationCodes, dynamoDocuments, isTransactionRace, transactWithRetry } from './dynamodb';
 import { putHeldPayment, settlePaymentItem, supersedeItem, type Item } from './tables/payments';
 
@@ -97,11 +98,10 @@ export function createSessionStore(sessionsTable: string) {
       return closed;
     },
 
+    /** Read with whatever else is read at the same moment (one BatchGetItem), consistently. */
     async get(sessionId: string): Promise<PaymentSession | undefined> {
-      const { Item } = await documents.send(
-        new GetCommand({ TableName: sessionsTable, Key: { sessionId }, ConsistentRead: true }),
-      );
-      return Item ? itemToSession(Item) : undefined;
+      const item = await getItem(sessionsTable, { sessionId });
+      return item ? itemToSession(item) : undefined;
     },
 
     /**

@@ -69,6 +69,13 @@ export interface PaymentStore {
   get(paymentId: string): Promise<Payment | undefined>;
   /** The latest payment of this subject the bank left pending, for the same amount and card. */
   findPending(subjectKey: string, amount: Money, last4: string): Promise<Payment | undefined>;
+  /**
+   * Takes over a PROCESSING payment no request is working on (its request failed or ran out of time) until
+   * `until`; false when one still is, or it is no longer PROCESSING.
+   */
+  claim(paymentId: string, until: Date, now: Date): Promise<boolean>;
+  /** The request working on a PROCESSING payment stopped without an outcome: a retry may take it over at once. */
+  clearInFlight(paymentId: string): Promise<void>;
 }
 
 /** Sends a payment's recorded event and marks it sent; the reconciler sends what this could not. */
@@ -97,17 +104,28 @@ export interface PaymentDependencies {
 }
 
 export interface PaymentRequest {
+  /** Follows from the request's Idempotency-Key: the payment is the key's idempotency record. */
   paymentId: string;
+  /** The request as a keyed fingerprint (no CVV in it): the same key with another request is refused. */
+  fingerprint: string;
+  /** Until when this request may run (its deadline): a repeat of it before then is told to wait. */
+  inFlightUntil: Date;
   amount: Money;
   card: CardInput;
   /** A complete choice (sessions), or the channels asked for (invoices: their own contacts are used). */
   notification: NotificationChoice | ReceiptRequest;
 }
 
-/** A payment's outcome, and the target as it was read before the payment (undefined when a retry resumed it). */
+/**
+ * A payment's outcome. `before`: the target as read before this request's payment. `replayed`: the request was
+ * made before and its payment is answered as it now stands, `current` being the target now. Neither when a retry
+ * resumed an unfinished payment.
+ */
 export interface PaymentOutcome<State> {
   payment: Payment;
   before?: State;
+  replayed?: boolean;
+  current?: State;
 }
 
 /** A write that lost an optimistic-locking race tries again after up to 20 ms, doubling to at most 400 ms. */
@@ -115,9 +133,10 @@ export const LOST_RACE_BACKOFF = { baseMs: 20, maxMs: 400 };
 
 /**
  * Pays a target: hold the amount with the PROCESSING payment (optimistic locking, bounded retries), ask the bank,
- * settle with the outcome's event in the same transaction (outbox), publish. A request whose payment already
- * exists resumes it instead of charging again. A failure after the hold leaves a PROCESSING payment that the
- * reconciler resolves by asking the bank.
+ * settle with the outcome's event in the same transaction (outbox), publish. The payment is its request's
+ * idempotency record: a repeat answers the payment as it now stands (or resumes it if its request failed), the
+ * key with another request is refused. A failure after the hold leaves a PROCESSING payment that the reconciler
+ * resolves by asking the bank.
  */
 export async function processPayment<State, Change>(
   target: PaymentTarget<State, Change>,
@@ -128,18 +147,23 @@ export async function processPayment<State, Change>(
   const { now = () => new Date(), sleep = wait, random = Math.random, maxAttempts = 12 } = deps;
   const card = maskCard(request.card.number);
   for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
-    // The target and a pending payment to complete are read together: one round trip, not two.
-    const [state, pending] = await Promise.all([
+    // Everything the decision needs is read at once: the target, a pending payment to complete, and (first time
+    // round) this request's own payment and the card-testing counters. The adapters batch the reads.
+    const [state, pending, earlier, refused] = await Promise.all([
       target.read(),
       deps.payments.findPending(rules.subjectKey, request.amount, card.last4),
-      attempt === 1 ? deps.admit?.() : undefined,
+      attempt === 1 ? deps.payments.get(request.paymentId) : undefined,
+      attempt === 1 ? deps.admit?.().then(noError, (error: unknown) => error) : undefined,
     ]);
+    // A repeat is answered before any limit applies: it asks for nothing new.
+    if (earlier) return repeated(target, rules, earlier, request, state, deps);
+    if (refused) throw refused;
     if (state === undefined) throw rules.notFound();
     const refusal = rules.refusal(state, request.amount, now());
     if (refusal) {
-      // A retry of a request whose payment was already made (the target is now paid) answers with that payment.
-      const started = await deps.payments.get(request.paymentId);
-      if (started) return { payment: await resume(target, rules, started, request.card, deps) };
+      // After a lost race: the request racing this one may have been its own repeat, which paid it.
+      const started = attempt > 1 ? await deps.payments.get(request.paymentId) : undefined;
+      if (started) return repeated(target, rules, started, request, undefined, deps);
       throw refusal;
     }
     const subject = rules.subject(state);
@@ -155,6 +179,8 @@ export async function processPayment<State, Change>(
         : (request.notification as NotificationChoice),
       ...(pending ? { supersedes: pending.paymentId } : {}),
       correlationId: deps.correlationId,
+      fingerprint: request.fingerprint,
+      inFlightUntil: request.inFlightUntil.toISOString(),
       createdAt: timestamp,
       updatedAt: timestamp,
     };
@@ -166,8 +192,9 @@ export async function processPayment<State, Change>(
       };
     }
     if (result === 'payment-exists') {
+      // The same key arrived twice at once: the other request made the payment.
       const existing = await deps.payments.get(request.paymentId);
-      if (existing) return { payment: await resume(target, rules, existing, request.card, deps) };
+      if (existing) return repeated(target, rules, existing, request, undefined, deps);
     }
     // Full jitter, so payers racing for one invoice spread out instead of colliding again.
     await sleep(backoffDelay(attempt, LOST_RACE_BACKOFF, random));
@@ -175,18 +202,42 @@ export async function processPayment<State, Change>(
   throw new DomainError('Busy', 'This is being paid by several requests at once; please retry in a moment');
 }
 
-async function resume<State, Change>(
+const noError = (): undefined => undefined;
+
+/**
+ * A request whose payment exists already: another request under its key is refused; one still being worked on
+ * by the request that made it is to be waited for; one whose request failed before the bank's answer was
+ * recorded is resumed (the bank answers a repeated charge with its first decision); anything else is answered as
+ * the payment now stands (a 202 answered earlier gives way to the outcome once there is one).
+ */
+async function repeated<State, Change>(
   target: PaymentTarget<State, Change>,
   rules: PaymentRules<State, Change>,
   existing: Payment,
-  card: CardInput,
+  request: PaymentRequest,
+  current: State | undefined,
   deps: PaymentDependencies,
-): Promise<Payment> {
-  if (existing.status === 'PROCESSING') {
-    const pending = existing.supersedes ? await deps.payments.get(existing.supersedes) : undefined;
-    return chargeAndSettle(target, rules, existing, card, pending, deps);
+): Promise<PaymentOutcome<State>> {
+  if (existing.fingerprint !== undefined && existing.fingerprint !== request.fingerprint) {
+    throw new DomainError(
+      'Invalid',
+      'This Idempotency-Key was already used for a different request; use a new key for a new payment',
+    );
   }
-  return existing;
+  if (existing.status !== 'PROCESSING') {
+    return { payment: existing, replayed: true, ...(current !== undefined ? { current } : {}) };
+  }
+  if (!(await deps.payments.claim(existing.paymentId, request.inFlightUntil, deps.now?.() ?? new Date()))) {
+    // Its own request is still at work (or just finished it): the answer is that request's.
+    const now = await deps.payments.get(existing.paymentId);
+    if (now && now.status !== 'PROCESSING') return { payment: now, replayed: true };
+    throw new DomainError(
+      'Busy',
+      'A payment with this Idempotency-Key is still being processed; wait for it, then retry with the same key to get its result',
+    );
+  }
+  const pending = existing.supersedes ? await deps.payments.get(existing.supersedes) : undefined;
+  return { payment: await chargeAndSettle(target, rules, existing, request.card, pending, deps) };
 }
 
 async function askBank(
@@ -214,6 +265,11 @@ async function askBank(
   }
 }
 
+/**
+ * Asks the bank and records its answer. When this request stops without recording an answer (the bank did not
+ * answer, the write failed), it says so on the payment, so that a retry takes it over at once instead of waiting
+ * for this request's deadline.
+ */
 async function chargeAndSettle<State, Change>(
   target: PaymentTarget<State, Change>,
   rules: PaymentRules<State, Change>,
@@ -222,8 +278,20 @@ async function chargeAndSettle<State, Change>(
   pending: Payment | undefined,
   deps: PaymentDependencies,
 ): Promise<Payment> {
-  const outcome = await askBank(deps.bank, payment, card, pending);
-  return settle(target, rules.settled.bind(rules), payment, 'PROCESSING', outcome, deps);
+  const letGo = () =>
+    deps.payments.clearInFlight(payment.paymentId).catch((error: unknown) => {
+      deps.onDeferred?.('release of the request', payment, error);
+    });
+  let outcome: BankOutcome;
+  try {
+    outcome = await askBank(deps.bank, payment, card, pending);
+  } catch (error) {
+    await letGo();
+    throw error;
+  }
+  const settled = await settle(target, rules.settled.bind(rules), payment, 'PROCESSING', outcome, deps);
+  if (settled.status === 'PROCESSING') await letGo();
+  return settled;
 }
 
 /**

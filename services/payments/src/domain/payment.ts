@@ -60,6 +60,13 @@ export interface Payment {
   refund?: PaymentRefund;
   /** The correlation id of the request that made it, for its events (also when the reconciler sends them). */
   correlationId?: string;
+  /**
+   * The request that made it, as a keyed fingerprint (an HMAC of the request without the CVV): the same
+   * Idempotency-Key with another request is refused.
+   */
+  fingerprint?: string;
+  /** While PROCESSING: the request that holds it may still be running until then (a repeat meanwhile waits). */
+  inFlightUntil?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -130,7 +137,8 @@ export type BankAnswer =
 export function settledPayment(payment: Payment, answer: BankAnswer, now: Date): Payment {
   const status: PaymentStatus =
     answer.status === 'ACCEPTED' ? 'SUCCEEDED' : answer.status === 'PENDING' ? 'PENDING' : 'FAILED';
-  const { reason: _reason, failureCode: _code, ...rest } = payment;
+  // Settled (or pending at the bank): no request is working on it any more.
+  const { reason: _reason, failureCode: _code, inFlightUntil: _inFlight, ...rest } = payment;
   return {
     ...rest,
     status,
@@ -225,11 +233,11 @@ export type PaySessionBody = z.output<ReturnType<typeof paySessionBodySchema>>;
 export const PaymentIdSchema = IdentifierSchema;
 
 /**
- * The payment id follows from the idempotency key and the request, so a retry after a crash or a failed
- * publish finds the payment it already started instead of charging twice.
+ * The payment id follows from the Idempotency-Key, so the payment is also the key's idempotency record: a retry
+ * finds the payment it started (and answers it as it now stands), another request under the key is refused.
  */
-export function paymentIdFor(scope: string, idempotencyKey: string, fingerprint: string): string {
-  const digest = createHash('sha256').update(`${scope}\n${idempotencyKey}\n${fingerprint}`).digest('hex');
+export function paymentIdFor(scope: string, idempotencyKey: string): string {
+  const digest = createHash('sha256').update(`${scope}\n${idempotencyKey}`).digest('hex');
   return `pay_${digest.slice(0, 32)}`;
 }
 

@@ -1,9 +1,7 @@
 import {
   httpHandler,
-  idempotentRoute,
   readIdempotencyKey,
   requestFingerprint,
-  type IdempotentRequest,
   IdentifierSchema,
   withCorrelationId,
   type HttpResult,
@@ -21,28 +19,30 @@ import {
 } from '../domain/payment';
 import { answerAfterDeferredWork, deferWork } from '../deferred';
 import { clientAddress, countDecline, openInvoice, refuseCardTesting } from '../guards';
-import { correlationIdOf, logger, paymentDependencies, services } from '../wiring';
+import { correlationIdOf, logger, paymentDependencies, requestDeadline, services } from '../wiring';
 
-interface PayInvoiceInput {
+interface PayInvoiceRequest {
   invoiceId: string;
   body: PayInvoiceBody;
+  idempotencyKey: string;
+  fingerprint: string;
   correlationId: string;
   /** The client's address, for the declines limit. */
   client: string;
+  context: Context;
 }
 
-async function payInvoice({
-  idempotencyKey,
-  fingerprint,
-  input,
-}: IdempotentRequest<PayInvoiceInput>): Promise<HttpResult> {
+async function payInvoice(input: PayInvoiceRequest): Promise<HttpResult> {
   const { readInvoice, payments, invoiceTarget } = services();
   const { target, rules } = invoiceTarget(input.invoiceId);
-  const { payment: settled, before } = await processPayment(
+  const outcome = await processPayment(
     target,
     rules,
     {
-      paymentId: paymentIdFor('invoice', idempotencyKey, fingerprint),
+      // The payment is the Idempotency-Key's record: a repeat finds it, another body under the key is refused.
+      paymentId: paymentIdFor('invoice', input.idempotencyKey),
+      fingerprint: input.fingerprint,
+      inFlightUntil: requestDeadline(input.context),
       amount: input.body.amount,
       card: input.body.card,
       notification: input.body.notification,
@@ -50,30 +50,43 @@ async function payInvoice({
     {
       ...(await paymentDependencies(input.correlationId)),
       admit: () => refuseCardTesting(input.body.card.number, input.client),
-      defer: (work) => deferWork(idempotencyKey, work),
+      defer: (work) => deferWork(input.idempotencyKey, work),
     },
   );
+  const { before, replayed } = outcome;
   // A payment someone else settled meanwhile (the reconciler) answers as it now stands.
   const payment =
-    settled.status === 'PROCESSING' ? ((await payments.get(settled.paymentId)) ?? settled) : settled;
-  await countDecline(payment, input.body.card.number, input.client);
-  logger.info('Invoice payment settled', {
-    paymentId: payment.paymentId,
-    invoiceId: input.invoiceId,
-    status: payment.status,
-    amount: payment.amount,
-    card: payment.card,
-  });
-  // The invoice as this payment left it; read again only when a retry resumed an earlier attempt.
-  const account = before ? invoiceAfterPayment(before, payment) : await readInvoice(input.invoiceId);
+    outcome.payment.status === 'PROCESSING'
+      ? ((await payments.get(outcome.payment.paymentId)) ?? outcome.payment)
+      : outcome.payment;
+  if (replayed) {
+    logger.info('Invoice payment asked for again; its payment answers', {
+      paymentId: payment.paymentId,
+      status: payment.status,
+    });
+  } else {
+    await countDecline(payment, input.body.card.number, input.client);
+    logger.info('Invoice payment settled', {
+      paymentId: payment.paymentId,
+      invoiceId: input.invoiceId,
+      status: payment.status,
+      amount: payment.amount,
+      card: payment.card,
+    });
+  }
+  // The invoice as this payment left it, or as it now stands for a repeat; read again when a retry resumed one.
+  const account = before
+    ? invoiceAfterPayment(before, payment)
+    : (outcome.current ?? (await readInvoice(input.invoiceId)));
   return {
     statusCode: paymentHttpStatus(payment.status),
-    headers: { location: `/payments/${payment.paymentId}` },
+    headers: {
+      location: `/payments/${payment.paymentId}`,
+      ...(replayed ? { 'idempotent-replayed': 'true' } : {}),
+    },
     body: { ...paymentView(payment), ...(account ? { invoice: invoiceView(account) } : {}) },
   };
 }
-
-let route: ReturnType<typeof idempotentRoute<PayInvoiceInput>> | undefined;
 
 /** POST /invoices/{invoiceId}/payments: pay all or part of an invoice by card. */
 export const handler = httpHandler(
@@ -84,22 +97,19 @@ export const handler = httpHandler(
     // Only the reminder's pay link or access code opens an invoice; anything else is an unknown invoice.
     await openInvoice(event, path.invoiceId);
     const idempotencyKey = readIdempotencyKey(headers);
-    const idempotent = (route ??= idempotentRoute(
-      { scope: 'payInvoice', tableName: services().config.idempotencyTable, subject: 'payment' },
-      payInvoice,
-    ));
-    // The raw body, as sent: a replay must match it exactly, and only its hash is kept.
+    // The request as sent, without its CVV, as a keyed hash: a repeat must match it exactly.
     const fingerprint = await requestFingerprint(`invoice:${path.invoiceId}`, event.body);
-    // The outcome's event goes out beside the idempotency record's last write; both are done before we answer.
+    // The outcome's event is published beside the answer's last steps; both are done before we answer.
     return answerAfterDeferredWork(idempotencyKey, () =>
-      idempotent(
-        {
-          idempotencyKey,
-          fingerprint,
-          input: { invoiceId: path.invoiceId, body, correlationId, client: clientAddress(event) },
-        },
-        context as Context,
-      ),
+      payInvoice({
+        invoiceId: path.invoiceId,
+        body,
+        idempotencyKey,
+        fingerprint,
+        correlationId,
+        client: clientAddress(event),
+        context: context as Context,
+      }),
     );
   },
 );

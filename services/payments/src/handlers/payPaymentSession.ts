@@ -1,9 +1,7 @@
 import {
   httpHandler,
-  idempotentRoute,
   readIdempotencyKey,
   requestFingerprint,
-  type IdempotentRequest,
   IdentifierSchema,
   UnprocessableError,
   withCorrelationId,
@@ -22,21 +20,19 @@ import {
 import { sessionNotFound, sessionView } from '../domain/session';
 import { answerAfterDeferredWork, deferWork } from '../deferred';
 import { clientAddress, countDecline, refuseCardTesting } from '../guards';
-import { correlationIdOf, logger, paymentDependencies, services } from '../wiring';
+import { correlationIdOf, logger, paymentDependencies, requestDeadline, services } from '../wiring';
 
-interface PaySessionInput {
+interface PaySessionRequest {
   sessionId: string;
   body: PaySessionBody;
-  correlationId: string;
+  idempotencyKey: string;
+  fingerprint: string;
   /** The client's address, for the declines limit. */
   client: string;
+  context: Context;
 }
 
-async function paySession({
-  idempotencyKey,
-  fingerprint,
-  input,
-}: IdempotentRequest<PaySessionInput>): Promise<HttpResult> {
+async function paySession(input: PaySessionRequest): Promise<HttpResult> {
   const { config, sessions, payments, sessionTarget } = services();
   const session = await sessions.get(input.sessionId);
   if (!session) throw sessionNotFound(input.sessionId);
@@ -47,11 +43,14 @@ async function paySession({
     ]);
   }
   const { target, rules } = sessionTarget(input.sessionId);
-  const { payment: settled } = await processPayment(
+  const outcome = await processPayment(
     target,
     rules,
     {
-      paymentId: paymentIdFor('session', idempotencyKey, fingerprint),
+      // The payment is the Idempotency-Key's record: a repeat finds it, another body under the key is refused.
+      paymentId: paymentIdFor('session', input.idempotencyKey),
+      fingerprint: input.fingerprint,
+      inFlightUntil: requestDeadline(input.context),
       amount: session.amount,
       card: input.body.card,
       notification,
@@ -60,53 +59,60 @@ async function paySession({
     {
       ...(await paymentDependencies(session.correlationId)),
       admit: () => refuseCardTesting(input.body.card.number, input.client),
-      defer: (work) => deferWork(idempotencyKey, work),
+      defer: (work) => deferWork(input.idempotencyKey, work),
     },
   );
   const payment =
-    settled.status === 'PROCESSING' ? ((await payments.get(settled.paymentId)) ?? settled) : settled;
-  await countDecline(payment, input.body.card.number, input.client);
-  logger.info('Session payment settled', {
-    paymentId: payment.paymentId,
-    sessionId: session.sessionId,
-    orderId: session.orderId,
-    status: payment.status,
-    amount: payment.amount,
-    card: payment.card,
-  });
+    outcome.payment.status === 'PROCESSING'
+      ? ((await payments.get(outcome.payment.paymentId)) ?? outcome.payment)
+      : outcome.payment;
+  if (outcome.replayed) {
+    logger.info('Session payment asked for again; its payment answers', {
+      paymentId: payment.paymentId,
+      sessionId: session.sessionId,
+      status: payment.status,
+    });
+  } else {
+    await countDecline(payment, input.body.card.number, input.client);
+    logger.info('Session payment settled', {
+      paymentId: payment.paymentId,
+      sessionId: session.sessionId,
+      orderId: session.orderId,
+      status: payment.status,
+      amount: payment.amount,
+      card: payment.card,
+    });
+  }
   const now = new Date();
-  const current = (await sessions.get(input.sessionId)) ?? session;
+  const current = outcome.current ?? (await sessions.get(input.sessionId)) ?? session;
   return {
     statusCode: paymentHttpStatus(payment.status),
-    headers: { location: `/payments/${payment.paymentId}` },
+    headers: {
+      location: `/payments/${payment.paymentId}`,
+      ...(outcome.replayed ? { 'idempotent-replayed': 'true' } : {}),
+    },
     body: { ...paymentView(payment), session: sessionView(current, config.payPageUrl, now) },
   };
 }
-
-let route: ReturnType<typeof idempotentRoute<PaySessionInput>> | undefined;
 
 /** POST /payment-sessions/{sessionId}/pay: pay a session by card; idempotent like invoice payments. */
 export const handler = httpHandler(
   { body: paySessionBodySchema(), path: z.strictObject({ sessionId: IdentifierSchema }), logger },
   async ({ body, path, headers, context, event }) => {
-    const correlationId = correlationIdOf(headers, context.awsRequestId);
-    withCorrelationId(logger, correlationId);
+    withCorrelationId(logger, correlationIdOf(headers, context.awsRequestId));
     const idempotencyKey = readIdempotencyKey(headers);
-    const idempotent = (route ??= idempotentRoute(
-      { scope: 'payPaymentSession', tableName: services().config.idempotencyTable, subject: 'payment' },
-      paySession,
-    ));
+    // The request as sent, without its CVV, as a keyed hash: a repeat must match it exactly.
     const fingerprint = await requestFingerprint(`session:${path.sessionId}`, event.body);
-    // The outcome's event goes out beside the idempotency record's last write; both are done before we answer.
+    // The outcome's event is published beside the answer's last steps; both are done before we answer.
     return answerAfterDeferredWork(idempotencyKey, () =>
-      idempotent(
-        {
-          idempotencyKey,
-          fingerprint,
-          input: { sessionId: path.sessionId, body, correlationId, client: clientAddress(event) },
-        },
-        context as Context,
-      ),
+      paySession({
+        sessionId: path.sessionId,
+        body,
+        idempotencyKey,
+        fingerprint,
+        client: clientAddress(event),
+        context: context as Context,
+      }),
     );
   },
 );

@@ -92,15 +92,21 @@ describe('a payment interrupted at each step ends consistent', () => {
         error: 'ValidationException',
         match: [bill.invoiceId, '"SUCCEEDED"'],
       });
+      const key = newKey();
       const response = await api('POST', `/invoices/${bill.invoiceId}/payments`, {
         body: payBody(amount),
-        key: newKey(),
+        key,
       });
       // The bank said yes, the record did not follow: the payer is told it is being finished.
       expect(response.status).toBe(202);
       expect(response.body.status).toBe('PROCESSING');
       const payment = await finalPayment(response.body.paymentId);
       expect(payment.status).toBe('SUCCEEDED');
+      // The payer's retry gets the outcome, not the 202 it was answered first.
+      const retry = await api('POST', `/invoices/${bill.invoiceId}/payments`, { body: payBody(amount), key });
+      expect(retry.status).toBe(201);
+      expect(retry.body).toMatchObject({ paymentId: payment.paymentId, status: 'SUCCEEDED' });
+      expect(retry.headers.get('idempotent-replayed')).toBe('true');
       expect((await api('GET', `/invoices/${bill.invoiceId}`)).body).toMatchObject({
         paid: { amount },
         balance: { amount: 10000 - amount },

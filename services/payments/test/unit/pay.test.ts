@@ -64,6 +64,19 @@ function memoryInvoice(billedAmount: number) {
       [...payments.values()].find(
         (p) => p.status === 'PENDING' && p.amount.amount === amount.amount && p.card.last4 === last4,
       ),
+    claim: async (id, until, now) => {
+      const payment = payments.get(id);
+      if (payment?.status !== 'PROCESSING') return false;
+      if (payment.inFlightUntil && Date.parse(payment.inFlightUntil) > now.getTime()) return false;
+      payments.set(id, { ...payment, inFlightUntil: until.toISOString() });
+      return true;
+    },
+    clearInFlight: async (id) => {
+      const payment = payments.get(id);
+      if (payment?.status !== 'PROCESSING') return;
+      const { inFlightUntil: _gone, ...rest } = payment;
+      payments.set(id, rest);
+    },
   };
   return { target, store, ledger, payments, outbox, faults };
 }
@@ -103,15 +116,18 @@ function setup(
     ...(onSettled ? { onSettled } : {}),
   };
   const rules = invoiceRules('INV-1');
-  const pay = async (paymentId: string, amount: number) =>
-    (
-      await processPayment(
-        invoice.target,
-        rules,
-        { paymentId, amount: eur(amount), card, notification },
-        deps,
-      )
-    ).payment;
+  /** A request for `amount` under the key that makes `paymentId`; its fingerprint follows from what it asks. */
+  const request = (paymentId: string, amount: number) => ({
+    paymentId,
+    fingerprint: `fingerprint-of-${amount}`,
+    inFlightUntil: new Date(Date.now() + 15_000),
+    amount: eur(amount),
+    card,
+    notification,
+  });
+  const attempt = (paymentId: string, amount: number) =>
+    processPayment(invoice.target, rules, request(paymentId, amount), deps);
+  const pay = async (paymentId: string, amount: number) => (await attempt(paymentId, amount)).payment;
   const reconcile = (paymentId: string) =>
     reconcilePayment(
       {
@@ -125,7 +141,7 @@ function setup(
         ...(onSettled ? { onSettled } : {}),
       },
     );
-  return { ...invoice, published, pay, reconcile, publishFaults: faults };
+  return { ...invoice, published, pay, attempt, request, deps, rules, reconcile, publishFaults: faults };
 }
 
 describe('paying an invoice', () => {
@@ -171,7 +187,7 @@ describe('paying an invoice', () => {
     expect(ledger.paidAmount).toBe(9000);
   });
 
-  it('resumes instead of charging twice when the same payment id comes again', async () => {
+  it('answers a repeat with the payment as it stands, charging once and publishing once', async () => {
     const charges: string[] = [];
     const simulator = createBankSimulator({ apiKey: 'k' });
     const bank: BankProvider = {
@@ -181,13 +197,77 @@ describe('paying an invoice', () => {
         return simulator.charge(request);
       },
     };
-    const { pay, ledger, published } = setup(10000, bank);
-    await pay('pay_a', 3000);
-    const again = await pay('pay_a', 3000);
-    expect(again.status).toBe('SUCCEEDED');
+    const { attempt, ledger, published } = setup(10000, bank);
+    const first = await attempt('pay_a', 3000);
+    const again = await attempt('pay_a', 3000);
+    expect(first).toMatchObject({ payment: { status: 'SUCCEEDED' }, before: { paidAmount: 0 } });
+    expect(first.replayed).toBeUndefined();
+    expect(again).toMatchObject({
+      payment: { status: 'SUCCEEDED', paymentId: 'pay_a' },
+      replayed: true,
+      current: { paidAmount: 3000 },
+    });
     expect(charges).toEqual(['pay_a']);
     expect(ledger.paidAmount).toBe(3000);
     expect(published).toHaveLength(1);
+  });
+
+  it('refuses another request under the same key (Invalid), without charging or holding anything', async () => {
+    const { pay, ledger, payments } = setup();
+    await pay('pay_a', 3000);
+    await expect(pay('pay_a', 1500)).rejects.toMatchObject({
+      kind: 'Invalid',
+      message: expect.stringMatching(/already used for a different request/),
+    });
+    expect(payments.get('pay_a')?.amount.amount).toBe(3000);
+    expect(ledger.paidAmount).toBe(3000);
+  });
+
+  it('tells a repeat that arrives while its request is still at work to wait (Busy), and charges once', async () => {
+    let answer!: () => void;
+    const charges: string[] = [];
+    const simulator = createBankSimulator({ apiKey: 'k' });
+    const bank: BankProvider = {
+      ...simulator,
+      charge: async (request) => {
+        charges.push(request.paymentId);
+        await new Promise<void>((resolve) => (answer = resolve));
+        return simulator.charge(request);
+      },
+    };
+    const { pay, ledger } = setup(10000, bank);
+    const first = pay('pay_a', 3000);
+    while (charges.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    await expect(pay('pay_a', 3000)).rejects.toMatchObject({ kind: 'Busy' });
+    answer();
+    expect((await first).status).toBe('SUCCEEDED');
+    expect((await pay('pay_a', 3000)).status).toBe('SUCCEEDED');
+    expect(charges).toEqual(['pay_a']);
+    expect(ledger.paidAmount).toBe(3000);
+  });
+
+  it('takes over a payment whose request died before the bank answered (its deadline passed), charging once', async () => {
+    const charges: string[] = [];
+    const simulator = createBankSimulator({ apiKey: 'k' });
+    const bank: BankProvider = {
+      ...simulator,
+      charge: async (request) => {
+        charges.push(request.paymentId);
+        // The first request dies waiting for the bank (its Lambda timed out): it never answers.
+        if (charges.length === 1) return new Promise<never>(() => undefined);
+        return simulator.charge(request);
+      },
+    };
+    const { request, deps, rules, target, payments, ledger } = setup(10000, bank);
+    const dead = { ...request('pay_a', 3000), inFlightUntil: new Date(Date.now() - 1) };
+    void processPayment(target, rules, dead, deps);
+    while (charges.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    expect(payments.get('pay_a')?.status).toBe('PROCESSING');
+    const resumed = await processPayment(target, rules, request('pay_a', 3000), deps);
+    expect(resumed.payment.status).toBe('SUCCEEDED');
+    expect(resumed.replayed).toBeUndefined();
+    expect(ledger.paidAmount).toBe(3000);
+    expect(charges).toEqual(['pay_a', 'pay_a']);
   });
 
   it('keeps the payment on hold and answers ProviderUnavailable when the bank is unreachable; a retry finishes it', async () => {
@@ -206,6 +286,8 @@ describe('paying an invoice', () => {
     expect(unavailable).toMatchObject({ kind: 'ProviderUnavailable' });
     expect(payments.get('pay_a')?.status).toBe('PROCESSING');
     expect(ledger.paidAmount).toBe(3000);
+    // The failed request let go of it: a retry at once takes it over instead of being told to wait.
+    expect(payments.get('pay_a')?.inFlightUntil).toBeUndefined();
     down = false;
     expect((await pay('pay_a', 3000)).status).toBe('SUCCEEDED');
     expect(ledger.paidAmount).toBe(3000);
@@ -227,7 +309,14 @@ describe('paying an invoice', () => {
     const refused = await processPayment(
       invoice.target,
       invoiceRules('INV-1'),
-      { paymentId: 'pay_a', amount: eur(1000), card, notification },
+      {
+        paymentId: 'pay_a',
+        fingerprint: 'fingerprint-a',
+        inFlightUntil: new Date(Date.now() + 15_000),
+        amount: eur(1000),
+        card,
+        notification,
+      },
       { bank, payments: invoice.store, publish: async () => undefined, correlationId: 'c' },
     ).catch((error: unknown) => error);
     expect(refused).toMatchObject({ kind: 'NotPayable' });
@@ -247,6 +336,46 @@ describe('every hold ends and every outcome is announced (reconciler)', () => {
     expect(payments.get('pay_a')?.status).toBe('SUCCEEDED');
     expect(ledger.paidAmount).toBe(3000);
     expect(published.map((event) => event.detailType)).toEqual(['PaymentSucceeded']);
+  });
+
+  it('a repeat after the bank answered gets the outcome, not the 202 PROCESSING answered first', async () => {
+    const { attempt, payments, faults, reconcile } = setup();
+    faults.settle = 1;
+    expect((await attempt('pay_a', 3000)).payment.status).toBe('PROCESSING');
+    expect(await reconcile('pay_a')).toBe('settled');
+    const again = await attempt('pay_a', 3000);
+    expect(again).toMatchObject({ payment: { status: 'SUCCEEDED' }, replayed: true });
+    expect(payments.get('pay_a')?.status).toBe('SUCCEEDED');
+  });
+
+  it('a repeat of a payment left PROCESSING by a failed write finishes it from the bank’s first answer', async () => {
+    const charges: string[] = [];
+    const simulator = createBankSimulator({ apiKey: 'k' });
+    const bank: BankProvider = {
+      ...simulator,
+      charge: async (request) => {
+        charges.push(request.paymentId);
+        return simulator.charge(request);
+      },
+    };
+    const { pay, ledger, payments, faults, published } = setup(10000, bank);
+    faults.settle = 1;
+    expect((await pay('pay_a', 3000)).status).toBe('PROCESSING');
+    expect(payments.get('pay_a')?.inFlightUntil).toBeUndefined();
+    expect((await pay('pay_a', 3000)).status).toBe('SUCCEEDED');
+    expect(charges).toEqual(['pay_a', 'pay_a']); // asked twice, decided once: the bank keeps its first answer
+    expect(ledger.paidAmount).toBe(3000);
+    expect(published.map((event) => event.detailType)).toEqual(['PaymentSucceeded']);
+  });
+
+  it('a repeat of a pending payment the bank has since accepted answers SUCCEEDED', async () => {
+    let clock = Date.parse('2026-12-01T10:00:00Z');
+    const bank = createBankSimulator({ apiKey: 'k', pendingSeconds: 60, now: () => new Date(clock) });
+    const { pay, reconcile } = setup(10000, bank);
+    expect((await pay('pay_a', 2400)).status).toBe('PENDING');
+    clock += 61_000;
+    expect(await reconcile('pay_a')).toBe('accepted-later');
+    expect((await pay('pay_a', 2400)).status).toBe('SUCCEEDED');
   });
 
   it('a hold the bank never heard of is released and announced as failed', async () => {

@@ -50,13 +50,16 @@ describe('a payment request', () => {
 });
 
 describe('idempotency helpers', () => {
-  it('derives one payment id per key and request, another for another request', async () => {
-    const fingerprint = await requestFingerprint('invoice:1', valid, 'test-key');
-    expect(paymentIdFor('invoice', 'key-00001', fingerprint)).toBe(
-      paymentIdFor('invoice', 'key-00001', fingerprint),
-    );
-    expect(paymentIdFor('invoice', 'key-00001', fingerprint)).not.toBe(
-      paymentIdFor('invoice', 'key-00001', await requestFingerprint('invoice:2', valid, 'test-key')),
+  it('derives one payment id per key and scope, another for another key', () => {
+    expect(paymentIdFor('invoice', 'key-00001')).toBe(paymentIdFor('invoice', 'key-00001'));
+    expect(paymentIdFor('invoice', 'key-00001')).not.toBe(paymentIdFor('invoice', 'key-00002'));
+    expect(paymentIdFor('invoice', 'key-00001')).not.toBe(paymentIdFor('session', 'key-00001'));
+    expect(paymentIdFor('invoice', 'key-00001')).toMatch(/^pay_[0-9a-f]{32}$/);
+  });
+
+  it('fingerprints another request under the same key differently', async () => {
+    expect(await requestFingerprint('invoice:1', valid, 'test-key')).not.toBe(
+      await requestFingerprint('invoice:2', valid, 'test-key'),
     );
   });
 

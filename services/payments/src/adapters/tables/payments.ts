@@ -53,6 +53,8 @@ export function paymentToItem(payment: Payment): Item {
         }
       : {}),
     correlationId: payment.correlationId,
+    fingerprint: payment.fingerprint,
+    inFlightUntil: payment.inFlightUntil,
     createdAt: payment.createdAt,
     updatedAt: payment.updatedAt,
     historyKey: `${payment.createdAt}#${payment.paymentId}`,
@@ -82,6 +84,8 @@ export function itemToPayment(item: Item): Payment {
     ...(item.supersedes ? { supersedes: item.supersedes } : {}),
     ...(item.refundId ? { refund: itemToRefund(item) } : {}),
     ...(item.correlationId ? { correlationId: item.correlationId } : {}),
+    ...(item.fingerprint ? { fingerprint: item.fingerprint } : {}),
+    ...(item.inFlightUntil ? { inFlightUntil: item.inFlightUntil } : {}),
     createdAt: item.createdAt,
     updatedAt: item.updatedAt,
   };
@@ -150,7 +154,8 @@ export function settlePaymentItem(
     ':ref': payment.providerReference ?? null,
   };
   const set = ['#s = :status', 'updatedAt = :now', 'providerReference = :ref'];
-  const remove: string[] = [];
+  // Settled (or pending at the bank): no request holds it any more.
+  const remove: string[] = ['inFlightUntil'];
   if (payment.reason) {
     set.push('reason = :reason');
     values[':reason'] = payment.reason;
