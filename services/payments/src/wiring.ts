@@ -37,11 +37,17 @@ function build(config: PaymentsConfig) {
   const sessions = createSessionStore(config.sessionsTable);
   const events = createPaymentEvents(config.eventBusName);
   const refundStore = createRefundStore(config, readInvoice);
-  /** The outbox's publisher: send the recorded event, then mark it sent. */
+  /** The reconciler's publisher: send the recorded event, then mark it sent. */
   const publish: OutboxPublisher = async (paymentId: string, event: OutboxEvent) => {
     await events.publishRecorded(event);
     await payments.markPublished(paymentId, event.id, new Date().toISOString());
   };
+  /**
+   * A paying request's publisher: send the recorded event and answer. The bus's delivery marks it sent
+   * (markOutboxSent, on payments' own rule), so the request waits for no second write; an event that never
+   * reached the bus stays unmarked and the reconciler sends it.
+   */
+  const announce: OutboxPublisher = (_paymentId: string, event: OutboxEvent) => events.publishRecorded(event);
   return {
     config,
     readInvoice,
@@ -49,6 +55,7 @@ function build(config: PaymentsConfig) {
     sessions,
     events,
     publish,
+    announce,
     customers: createCustomerStore(config.customersTable),
     payouts: createPayoutStore({
       payoutsTable: config.payoutsTable,
@@ -83,11 +90,11 @@ export function targetOf(subject: PaymentSubject): {
 }
 
 export async function paymentDependencies(correlationId: string): Promise<PaymentDependencies> {
-  const { payments, publish } = services();
+  const { payments, announce } = services();
   return {
     bank: await bankProvider(),
     payments,
-    publish,
+    publish: announce,
     correlationId,
     onDeferred: (what: string, payment: Payment, error: unknown) =>
       logger.warn(`Payment ${what} failed; the reconciler will finish it`, {

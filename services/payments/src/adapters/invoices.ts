@@ -26,6 +26,7 @@ export function createInvoiceReader(invoicesTable: string) {
       currency: String(bill.currency),
       ...(bill.dueDate ? { dueDate: String(bill.dueDate) } : {}),
       settledByBiller: bill.settledByBiller === true,
+      hadPending: ledger.hadPending === true,
       contact: {
         ...(typeof bill.email === 'string' ? { email: bill.email } : {}),
         ...(typeof bill.phone === 'string' ? { phone: bill.phone } : {}),
@@ -55,10 +56,16 @@ export function createInvoiceTarget(
           Update: {
             TableName: tables.invoicesTable,
             Key: { invoiceId, record: 'LEDGER' },
-            UpdateExpression:
-              'SET paidAmount = paidAmount - :amount, version = version + :one, updatedAt = :now',
+            UpdateExpression: `SET paidAmount = paidAmount - :amount, version = version + :one, updatedAt = :now${
+              change.pending ? ', hadPending = :true' : ''
+            }`,
             ConditionExpression: 'paidAmount >= :amount',
-            ExpressionAttributeValues: { ':amount': change.amount, ':one': 1, ':now': payment.updatedAt },
+            ExpressionAttributeValues: {
+              ':amount': change.amount,
+              ':one': 1,
+              ':now': payment.updatedAt,
+              ...(change.pending ? { ':true': true } : {}),
+            },
           },
         },
       ];

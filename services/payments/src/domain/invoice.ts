@@ -29,6 +29,11 @@ export interface InvoiceAccount extends Ledger {
   dueDate?: string;
   /** The biller settled it (IsProcessed=1). */
   settledByBiller: boolean;
+  /**
+   * The bank once left a payment of it pending: paying it looks for a pending payment to complete. Set in the
+   * transaction that makes a payment PENDING and never cleared, so it is never false while one is pending.
+   */
+  hadPending?: boolean;
   /** The customer's contact details from the bills file: receipts go here and nowhere else. */
   contact?: { email?: string; phone?: string };
 }
@@ -147,9 +152,11 @@ export function ledgerAfterRelease(ledger: Ledger, amount: number): Ledger {
   return { paidAmount: ledger.paidAmount - amount, version: ledger.version + 1 };
 }
 
-/** What paying an invoice writes on its LEDGER, in the payment's transaction. */
+/** What paying an invoice writes on its LEDGER, in the payment's transaction (`pending`: see hadPending). */
 export type LedgerChange =
-  { kind: 'hold'; from: Ledger; to: Ledger } | { kind: 'release'; amount: number } | { kind: 'none' };
+  | { kind: 'hold'; from: Ledger; to: Ledger }
+  | { kind: 'release'; amount: number; pending?: true }
+  | { kind: 'none' };
 
 /** The invoice's payment rules: the ledger holds a payment's amount until the bank answers. */
 export const invoiceRules = (invoiceId: string): PaymentRules<InvoiceAccount, LedgerChange> => ({
@@ -164,7 +171,14 @@ export const invoiceRules = (invoiceId: string): PaymentRules<InvoiceAccount, Le
   }),
   // Taken: the hold becomes the payment. Declined, not received or pending: the hold goes back.
   settled: (payment) =>
-    payment.status === 'SUCCEEDED' ? { kind: 'none' } : { kind: 'release', amount: payment.amount.amount },
+    payment.status === 'SUCCEEDED'
+      ? { kind: 'none' }
+      : {
+          kind: 'release',
+          amount: payment.amount.amount,
+          ...(payment.status === 'PENDING' ? { pending: true as const } : {}),
+        },
+  mayHavePending: (account) => account.hadPending === true,
   reheld: (account, payment) => ({
     kind: 'hold',
     from: account,

@@ -41,6 +41,11 @@ export interface PaymentRules<State, Change> {
   reheld(state: State, payment: Payment): Change;
   /** No change to the target (a pending payment declined later: nothing was held). */
   unchanged: Change;
+  /**
+   * Whether the target may have a pending payment to complete (a hint the target keeps, never false while one
+   * is pending); without it every payment looks, alongside its first read.
+   */
+  mayHavePending?(state: State): boolean;
   /** Where the receipt goes, decided from the target (an invoice's own contact details); default: as asked. */
   receipt?(state: State, requested: ReceiptRequest): NotificationChoice;
 }
@@ -149,9 +154,10 @@ export async function processPayment<State, Change>(
   for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
     // Everything the decision needs is read at once: the target, a pending payment to complete, and (first time
     // round) this request's own payment and the card-testing counters. The adapters batch the reads.
-    const [state, pending, earlier, refused] = await Promise.all([
+    const findPending = () => deps.payments.findPending(rules.subjectKey, request.amount, card.last4);
+    const [state, pendingSeen, earlier, refused] = await Promise.all([
       target.read(),
-      deps.payments.findPending(rules.subjectKey, request.amount, card.last4),
+      rules.mayHavePending ? undefined : findPending(),
       attempt === 1 ? deps.payments.get(request.paymentId) : undefined,
       attempt === 1 ? deps.admit?.().then(noError, (error: unknown) => error) : undefined,
     ]);
@@ -160,6 +166,12 @@ export async function processPayment<State, Change>(
     if (refused) throw refused;
     if (state === undefined) throw rules.notFound();
     const refusal = rules.refusal(state, request.amount, now());
+    // A target that keeps a hint is asked about a pending payment only when it may have one (rarely).
+    const pending = rules.mayHavePending
+      ? !refusal && rules.mayHavePending(state)
+        ? await findPending()
+        : undefined
+      : pendingSeen;
     if (refusal) {
       // After a lost race: the request racing this one may have been its own repeat, which paid it.
       const started = attempt > 1 ? await deps.payments.get(request.paymentId) : undefined;

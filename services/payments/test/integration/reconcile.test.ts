@@ -4,12 +4,15 @@
  * ledger, the payment, the session and the bus agree: a final status and exactly one event.
  */
 import { randomUUID } from 'node:crypto';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import {
   api,
   CARD,
+  documents,
   ensureInvoicesTable,
   injectFault,
   newKey,
+  PAYMENT_TABLES,
   payBody,
   seedBill,
   waitForEvents,
@@ -206,6 +209,36 @@ describe('a payment interrupted at each step ends consistent', () => {
       ]);
     },
   );
+});
+
+describe('the outbox', () => {
+  it("is cleared by the bus's own delivery of the event: the paying request waits for no second write", async () => {
+    const bill = await seedBill(10000);
+    const response = await api('POST', `/invoices/${bill.invoiceId}/payments`, {
+      body: payBody(1500),
+      key: newKey(),
+    });
+    expect(response.status).toBe(201);
+    const stored = async () =>
+      (
+        await documents.send(
+          new GetCommand({
+            TableName: PAYMENT_TABLES[0],
+            Key: { paymentId: response.body.paymentId },
+            ConsistentRead: true,
+          }),
+        )
+      ).Item;
+    const deadline = Date.now() + 15_000;
+    while ((await stored())?.eventPublishedAt === undefined && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const item = await stored();
+    expect(item).toMatchObject({ status: 'SUCCEEDED', eventPublishedAt: expect.any(String) });
+    // Nothing left for the reconciler to send again.
+    expect(item?.attention).toBeUndefined();
+    expect(item?.outbox).toBeUndefined();
+  });
 });
 
 describe('invoices the biller settled (IsProcessed=1)', () => {

@@ -11,7 +11,7 @@ import { reconcilePayment } from '../../src/domain/reconcile';
  * rules (what may be paid, the new ledger) are the domain's, given to it as changes.
  */
 function memoryInvoice(billedAmount: number) {
-  const ledger = { paidAmount: 0, version: 0 };
+  const ledger: { paidAmount: number; version: number; hadPending?: boolean } = { paidAmount: 0, version: 0 };
   const payments = new Map<string, Payment>();
   const outbox = new Map<string, OutboxEvent>();
   const faults = { settle: 0 };
@@ -20,6 +20,7 @@ function memoryInvoice(billedAmount: number) {
     if (change.kind === 'release') {
       ledger.paidAmount -= change.amount;
       ledger.version += 1;
+      if (change.pending) ledger.hadPending = true;
     }
   };
   const target: PaymentTarget<InvoiceAccount, LedgerChange> = {
@@ -175,6 +176,22 @@ describe('paying an invoice', () => {
     expect(payments.get('pay_a')?.status).toBe('SUPERSEDED');
     expect(ledger.paidAmount).toBe(2400);
     expect((await pay('pay_c', 2400)).status).toBe('PENDING');
+  });
+
+  it('looks for a pending payment to complete only once the bank has left one of the invoice pending', async () => {
+    const { pay, store } = setup();
+    const searches: string[] = [];
+    const findPending = store.findPending;
+    store.findPending = async (...args) => {
+      searches.push(args[0]);
+      return findPending(...args);
+    };
+    await pay('pay_a', 3000);
+    expect(searches).toEqual([]);
+    expect((await pay('pay_b', 2400)).status).toBe('PENDING');
+    expect(searches).toEqual([]);
+    expect((await pay('pay_c', 2400)).status).toBe('SUCCEEDED');
+    expect(searches).toEqual(['invoice#INV-1']);
   });
 
   it('lets at most 3 of 10 concurrent 30.00 payments through on a 100.00 invoice', async () => {
