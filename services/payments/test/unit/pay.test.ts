@@ -82,6 +82,21 @@ function memoryInvoice(billedAmount: number) {
   return { target, store, ledger, payments, outbox, faults };
 }
 
+/** The simulator, noting each charge it is asked for; `first` runs before it answers (to delay or drop it). */
+function countingBank(first?: (charges: string[]) => Promise<void> | undefined) {
+  const charges: string[] = [];
+  const simulator = createBankSimulator({ apiKey: 'k' });
+  const bank: BankProvider = {
+    ...simulator,
+    charge: async (request) => {
+      charges.push(request.paymentId);
+      await first?.(charges);
+      return simulator.charge(request);
+    },
+  };
+  return { bank, charges };
+}
+
 const card = {
   number: '4242 4242 4242 4242',
   expiryMonth: 12,
@@ -205,15 +220,7 @@ describe('paying an invoice', () => {
   });
 
   it('answers a repeat with the payment as it stands, charging once and publishing once', async () => {
-    const charges: string[] = [];
-    const simulator = createBankSimulator({ apiKey: 'k' });
-    const bank: BankProvider = {
-      ...simulator,
-      charge: async (request) => {
-        charges.push(request.paymentId);
-        return simulator.charge(request);
-      },
-    };
+    const { bank, charges } = countingBank();
     const { attempt, ledger, published } = setup(10000, bank);
     const first = await attempt('pay_a', 3000);
     const again = await attempt('pay_a', 3000);
@@ -242,16 +249,7 @@ describe('paying an invoice', () => {
 
   it('tells a repeat that arrives while its request is still at work to wait (Busy), and charges once', async () => {
     let answer!: () => void;
-    const charges: string[] = [];
-    const simulator = createBankSimulator({ apiKey: 'k' });
-    const bank: BankProvider = {
-      ...simulator,
-      charge: async (request) => {
-        charges.push(request.paymentId);
-        await new Promise<void>((resolve) => (answer = resolve));
-        return simulator.charge(request);
-      },
-    };
+    const { bank, charges } = countingBank(() => new Promise<void>((resolve) => (answer = resolve)));
     const { pay, ledger } = setup(10000, bank);
     const first = pay('pay_a', 3000);
     while (charges.length === 0) await new Promise((resolve) => setImmediate(resolve));
@@ -264,17 +262,10 @@ describe('paying an invoice', () => {
   });
 
   it('takes over a payment whose request died before the bank answered (its deadline passed), charging once', async () => {
-    const charges: string[] = [];
-    const simulator = createBankSimulator({ apiKey: 'k' });
-    const bank: BankProvider = {
-      ...simulator,
-      charge: async (request) => {
-        charges.push(request.paymentId);
-        // The first request dies waiting for the bank (its Lambda timed out): it never answers.
-        if (charges.length === 1) return new Promise<never>(() => undefined);
-        return simulator.charge(request);
-      },
-    };
+    // The first request dies waiting for the bank (its Lambda timed out): it never answers.
+    const { bank, charges } = countingBank((asked) =>
+      asked.length === 1 ? new Promise<never>(() => undefined) : undefined,
+    );
     const { request, deps, rules, target, payments, ledger } = setup(10000, bank);
     const dead = { ...request('pay_a', 3000), inFlightUntil: new Date(Date.now() - 1) };
     void processPayment(target, rules, dead, deps);
@@ -311,18 +302,10 @@ describe('paying an invoice', () => {
   });
 
   it('refuses an invoice the biller settled, without asking the bank', async () => {
-    const charges: string[] = [];
-    const simulator = createBankSimulator({ apiKey: 'k' });
+    const { bank, charges } = countingBank();
     const invoice = memoryInvoice(10000);
     const read = invoice.target.read;
     invoice.target.read = async () => ({ ...(await read())!, settledByBiller: true });
-    const bank: BankProvider = {
-      ...simulator,
-      charge: async (request) => {
-        charges.push(request.paymentId);
-        return simulator.charge(request);
-      },
-    };
     const refused = await processPayment(
       invoice.target,
       invoiceRules('INV-1'),
@@ -366,15 +349,7 @@ describe('every hold ends and every outcome is announced (reconciler)', () => {
   });
 
   it('a repeat of a payment left PROCESSING by a failed write finishes it from the bank’s first answer', async () => {
-    const charges: string[] = [];
-    const simulator = createBankSimulator({ apiKey: 'k' });
-    const bank: BankProvider = {
-      ...simulator,
-      charge: async (request) => {
-        charges.push(request.paymentId);
-        return simulator.charge(request);
-      },
-    };
+    const { bank, charges } = countingBank();
     const { pay, ledger, payments, faults, published } = setup(10000, bank);
     faults.settle = 1;
     expect((await pay('pay_a', 3000)).status).toBe('PROCESSING');
