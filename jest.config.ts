@@ -1,3 +1,7 @@
+/**
+ * Loaded with ts-node, as on Node 20: Node 22 would load it itself as an ES module, where __dirname is not defined.
+ * @jest-config-loader ts-node
+ */
 import type { Config } from 'jest';
 import { readFileSync } from 'node:fs';
 

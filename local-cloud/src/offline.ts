@@ -61,7 +61,8 @@ export function startOffline(
   // The preload turns serverless-offline's own scheduler off (the local cloud's EventBridge fires `schedule`
   // events) and reuses the bundles of the last start when their sources did not change.
   const preload = `--import=${pathToFileURL(path.join(__dirname, 'offline-preload.mjs')).href}`;
-  const child = spawn(bin, args, {
+  // On this process's node, not the first on PATH: the functions run on the Node the local cloud runs on (.ci/node22).
+  const child = spawn(process.execPath, [bin, ...args], {
     cwd: dir,
     env: {
       ...process.env,

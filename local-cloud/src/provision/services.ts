@@ -72,7 +72,7 @@ export async function packageService(service: ComposeService, root = REPO_ROOT):
   if (!reused) {
     const bin = path.join(root, 'node_modules', '.bin', 'serverless');
     try {
-      await run(bin, ['package', '--stage', STAGE], {
+      await run(process.execPath, [bin, 'package', '--stage', STAGE], {
         cwd: service.dir,
         timeout: 180_000,
         maxBuffer: 16 * 1024 * 1024,
