@@ -17,6 +17,8 @@ export interface NotificationConfig {
   quotaRefreshSeconds: number;
   /** How long the reminders wait, queued, once their share of the SES daily quota is spent. */
   dailyQuotaRetrySeconds: number;
+  /** The account's SNS SMS rate (messages a second): reminder SMS are paced to its share, as e-mails to SES's. */
+  smsMaxSendRate: number;
   /** The billing page, where a reminder's pay link leads. */
   payPageUrl: string;
 }
@@ -33,6 +35,8 @@ const SETTINGS = {
   QUOTA_REFRESH_SECONDS: positiveNumberSetting(60),
   // A visibility timeout: SQS takes at most 12 hours.
   DAILY_QUOTA_RETRY_SECONDS: positiveNumberSetting(21_600, 43_201),
+  // SNS's default for an account: 20 SMS a second.
+  SMS_MAX_SEND_RATE: positiveNumberSetting(20),
   PAY_PAGE_URL: requiredSetting(),
 };
 
@@ -48,6 +52,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): NotificationCo
     reminderWorkers: settings.REMINDER_WORKERS,
     quotaRefreshSeconds: settings.QUOTA_REFRESH_SECONDS,
     dailyQuotaRetrySeconds: settings.DAILY_QUOTA_RETRY_SECONDS,
+    smsMaxSendRate: settings.SMS_MAX_SEND_RATE,
     payPageUrl: settings.PAY_PAGE_URL,
   };
 }

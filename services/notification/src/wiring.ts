@@ -41,6 +41,10 @@ function build() {
   const callSize = async () => bulkCallSize(await quota(), config.transactionalShare, config.reminderWorkers);
   // One pacer per worker (container): its spacing carries over from one batch to the next.
   const pacer = new SendPacer(ratePerWorker);
+  // SNS does not report its SMS rate: it is configured (smsMaxSendRate), and shared as SES's is.
+  const smsPacer = new SendPacer(async () =>
+    reminderRatePerWorker(config.smsMaxSendRate, config.transactionalShare, config.reminderWorkers),
+  );
 
   /** The ports of one invocation: claims last, and throttled sends are retried, until its time runs out. */
   async function lanePorts(lane: Lane, remainingMs: number): Promise<NotifyPorts> {
@@ -59,7 +63,7 @@ function build() {
       pipelined: lane === 'reminders' && (await ratePerWorker()) < 50,
       send:
         lane === 'reminders'
-          ? sendPacedInBulk(senders, pacer, callSize, deadline)
+          ? sendPacedInBulk(senders, pacer, callSize, deadline, undefined, smsPacer)
           : sendEachAtOnce(senders, deadline),
       complete: (records) => sends.complete(records),
       release: (requests) => sends.release(requests),

@@ -51,7 +51,8 @@ export function sendEachAtOnce(senders: ChannelSenders, deadline: number, clock:
 
 /**
  * E-mails in SendBulkEmail calls of `chunkSize()` recipients (one detail-type a call, for its tag), each call
- * waiting for room in the pacer; entries SES answers ACCOUNT_THROTTLED go again in a later call. SMS go one by one.
+ * waiting for room in the pacer; entries SES answers ACCOUNT_THROTTLED go again in a later call. SMS go one by one,
+ * each waiting for room in `smsPacer` (SNS has an SMS rate of its own), beside the e-mails.
  */
 export function sendPacedInBulk(
   senders: ChannelSenders,
@@ -59,16 +60,29 @@ export function sendPacedInBulk(
   chunkSize: () => Promise<number>,
   deadline: number,
   clock: Clock = systemClock,
+  smsPacer?: SendPacer,
 ) {
   return async (requests: SendRequest[]): Promise<SendOutcome[]> => {
     const outcomes: SendOutcome[] = new Array(requests.length);
     const emails = new Map<CustomerDetailType, number[]>();
-    const texts: Promise<void>[] = [];
+    const textIndexes: number[] = [];
     requests.forEach((request, index) => {
       if (request.channel === 'email')
         emails.set(request.detailType, [...(emails.get(request.detailType) ?? []), index]);
-      else texts.push(sendOne(senders, request, deadline, clock).then((o) => void (outcomes[index] = o)));
+      else textIndexes.push(index);
     });
+    const texts = (async () => {
+      const sending: Promise<void>[] = [];
+      for (const index of textIndexes) {
+        await smsPacer?.take(1);
+        sending.push(
+          sendOne(senders, requests[index]!, deadline, clock).then((o) => void (outcomes[index] = o)),
+        );
+      }
+      await Promise.all(sending);
+    })();
+    // Awaited below, after the e-mails; handled from now on, so a failure meanwhile cannot end the worker.
+    texts.catch(() => undefined);
 
     const throttledError = () =>
       Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'TooManyRequestsException' });
@@ -119,7 +133,7 @@ export function sendPacedInBulk(
       }
     }
     await Promise.all(calls);
-    await Promise.all(texts);
+    await texts;
     return outcomes;
   };
 }

@@ -21,6 +21,7 @@ describe('readConfig', () => {
       reminderWorkers: 1,
       quotaRefreshSeconds: 60,
       dailyQuotaRetrySeconds: 21_600,
+      smsMaxSendRate: 20,
       payPageUrl: 'http://localhost:3000/',
     });
     expect(

@@ -233,4 +233,39 @@ describe('sending reminders in bulk', () => {
     expect(outcomes).toHaveLength(5);
     expect(outcomes.every((o) => 'error' in o && isThrottling(o.error))).toBe(true);
   });
+
+  it('paces SMS to their own pacer, beside the e-mails, and sends each once', async () => {
+    const { clock } = fakeClock();
+    const texts: Array<{ to: string; at: number }> = [];
+    const senders: ChannelSenders = {
+      sendEmail: () => Promise.reject(new Error('not used')),
+      sendSms: async (to) => {
+        texts.push({ to, at: clock.now() });
+        return `sms-${to}`;
+      },
+      sendBulkEmail: async (messages) => messages.map(({ to }) => ({ providerMessageId: `id-${to}` })),
+    };
+    const sms = (i: number): SendRequest => ({
+      eventId: `sms-event-${i}`,
+      detailType: 'InvoiceDue',
+      address: `+1555000${String(i).padStart(4, '0')}`,
+      channel: 'sms',
+      sms: { text: 'Pay', segments: 1, encoding: 'GSM-7', shortened: [] },
+    });
+    const send = sendPacedInBulk(
+      senders,
+      new SendPacer(async () => 1000, clock),
+      async () => 50,
+      clock.now() + 600_000,
+      clock,
+      new SendPacer(async () => 9.5, clock),
+    );
+    const requests = [...Array.from({ length: 40 }, (_, i) => sms(i)), reminder(1), reminder(2)];
+    const outcomes = await send(requests);
+    expect(outcomes.every((o) => 'providerMessageId' in o)).toBe(true);
+    expect(new Set(texts.map((t) => t.to)).size).toBe(40);
+    expect(texts).toHaveLength(40);
+    for (const { at } of texts)
+      expect(texts.filter((t) => t.at >= at && t.at < at + 1000).length).toBeLessThanOrEqual(10);
+  });
 });
