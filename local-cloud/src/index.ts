@@ -4,7 +4,7 @@ import { DATA_DIR, EDGE_PORT } from './config';
 import { DynamoDbEmulator, launchDynamoDbLocal } from './dynamodb';
 import { EventBridgeEmulator } from './eventbridge';
 import { EventSourceMappings } from './event-source-mappings';
-import { registerLambdaService } from './lambda';
+import { registerLambdaService, serviceStarting } from './lambda';
 import { abandonAsyncInvocations } from './lambda-async';
 import { startOffline } from './offline';
 import { MetricsStore, registerMetricsRoutes } from './metrics';
@@ -136,7 +136,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         });
         stoppers.push(() => gateway.close());
       }
-      await timeline.time(`serverless-offline ${s.key}`, () =>
+      const started = timeline.time(`serverless-offline ${s.key}`, () =>
         supervisor.watch(`serverless-offline ${s.key}`, () =>
           startOffline(s.key, s.dir, edge.endpoint, {
             ports: privateHttpPort ? [privateLambdaPort, privateHttpPort] : [privateLambdaPort],
@@ -152,6 +152,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
           }),
         ),
       );
+      serviceStarting(s.name, started);
+      await started;
     };
     const offlineStarted = Promise.all(
       packaging.map(async (packaged) => {

@@ -18,6 +18,8 @@ export interface InvokeResult {
 const servicePorts = new Map<string, number>();
 /** serverless `service:` name → the names of its functions, when known from its template. */
 const serviceFunctions = new Map<string, Set<string>>();
+/** serverless `service:` name → settles when its serverless-offline first listens (see serviceStarting). */
+const serviceStarts = new Map<string, Promise<unknown>>();
 const inProcess = new Map<string, InProcessFunction>();
 const clients = new Map<number, LambdaClient>();
 
@@ -26,6 +28,17 @@ export function registerLambdaService(service: string, port: number, functions?:
   servicePorts.set(service, port);
   if (functions) serviceFunctions.set(service, new Set(functions));
   else serviceFunctions.delete(service);
+}
+
+/**
+ * Invocations of the service's functions wait for `started` (its serverless-offline listening), as Lambda would
+ * start a sandbox, instead of failing with ECONNREFUSED: a schedule provisioned before the service is up fires then.
+ */
+export function serviceStarting(service: string, started: Promise<unknown>): void {
+  serviceStarts.set(
+    service,
+    started.catch(() => undefined),
+  );
 }
 
 export function registerInProcessFunction(name: string, fn: InProcessFunction): void {
@@ -62,6 +75,7 @@ async function invokeSync(name: string, event: unknown): Promise<InvokeResult> {
   if (local) return invokeInProcess(local, event);
 
   const port = portOf(name);
+  await serviceStarts.get(serviceOf(name) ?? '');
   let client = clients.get(port);
   if (!client) {
     client = new LambdaClient({
@@ -121,6 +135,10 @@ export function lambdaError(
 /** Throws Lambda's ResourceNotFoundException for a function no service (nor test) serves. */
 export function assertFunctionExists(name: string): void {
   if (!inProcess.has(name)) portOf(name);
+}
+
+function serviceOf(name: string): string | undefined {
+  return [...servicePorts.keys()].find((service) => name.startsWith(`${service}-${STAGE}-`));
 }
 
 function portOf(name: string): number {
