@@ -10,6 +10,9 @@
  *   was built from the same sources (PAYFLOW_BUNDLE_SOURCE_HASH, the hash `osls package` is reused on) with the
  *   same options. A file changed while it runs is bundled again by its watcher, as always.
  *
+ * - A serverless-offline whose local cloud died without stopping it (killed, or a jest run interrupted) kept
+ *   running, holding its ports and CPU. It now exits when the local cloud is gone.
+ *
  * Only in the main thread: functions run in worker threads and keep the real node-schedule.
  */
 import fs from 'node:fs';
@@ -81,7 +84,26 @@ function reuseBundles() {
   };
 }
 
+/**
+ * Exits once the local cloud that started this process (PAYFLOW_LOCAL_CLOUD_PID, set by offline.ts) is gone.
+ * Checked by pid, not by a change of parent: a process it starts in turn inherits this preload.
+ */
+function exitWithLocalCloud() {
+  const localCloud = Number(process.env.PAYFLOW_LOCAL_CLOUD_PID);
+  if (!localCloud) return;
+  const check = () => {
+    try {
+      process.kill(localCloud, 0);
+    } catch {
+      process.exit(0);
+    }
+  };
+  check();
+  setInterval(check, 1000).unref();
+}
+
 if (isMainThread) {
+  exitWithLocalCloud();
   stubScheduler();
   reuseBundles();
 }

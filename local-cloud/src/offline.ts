@@ -68,6 +68,7 @@ export function startOffline(
       ...process.env,
       ...localAwsEnv(endpoint),
       SLS_TELEMETRY_DISABLED: '1',
+      PAYFLOW_LOCAL_CLOUD_PID: String(process.pid),
       NODE_OPTIONS: [process.env.NODE_OPTIONS, preload].filter(Boolean).join(' '),
       ...(options.sourceHash ? { PAYFLOW_BUNDLE_SOURCE_HASH: options.sourceHash } : {}),
     },
