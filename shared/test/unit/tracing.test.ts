@@ -37,6 +37,9 @@ beforeAll(async () => {
     AWS_XRAY_LOG_LEVEL: 'silent',
     POWERTOOLS_SERVICE_NAME: 'payments',
   });
+  // On Lambda nothing turns the tracer off; the integration project's local cloud sets this for the functions it
+  // runs, and jest's workers inherit it when both projects run in one `npm test`.
+  delete process.env.POWERTOOLS_TRACE_ENABLED;
   jest.isolateModules(() => {
     shared = jest.requireActual('../../src');
   });
