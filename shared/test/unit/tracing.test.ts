@@ -5,6 +5,7 @@
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import dgram from 'node:dgram';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 interface Subsegment {
@@ -36,6 +37,9 @@ beforeAll(async () => {
     AWS_XRAY_DAEMON_ADDRESS: `127.0.0.1:${(daemon.address() as AddressInfo).port}`,
     AWS_XRAY_LOG_LEVEL: 'silent',
     POWERTOOLS_SERVICE_NAME: 'payments',
+    // The tracer would patch node's http and fetch for the whole process, and jest runs later test files in this
+    // same worker: their requests (e.g. the SQS conformance test's X-Amzn-Trace-Id) would carry this test's trace.
+    POWERTOOLS_TRACER_CAPTURE_HTTPS_REQUESTS: 'false',
   });
   // On Lambda nothing turns the tracer off; the integration project's local cloud sets this for the functions it
   // runs, and jest's workers inherit it when both projects run in one `npm test`.
@@ -113,3 +117,20 @@ function silentLogger() {
   logger.setLogLevel('SILENT');
   return logger;
 }
+
+// After the tests above, in the same process.
+it('leaves the HTTP requests this process makes afterwards without a trace header', async () => {
+  const server = http.createServer((req, res) => res.end(String(req.headers['x-amzn-trace-id'] ?? '')));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const traceHeader = await (await fetch(`http://127.0.0.1:${port}/`)).text();
+  const viaHttp = await new Promise<string>((resolve) =>
+    http.get(`http://127.0.0.1:${port}/`, (res) => {
+      let body = '';
+      res.on('data', (chunk) => (body += chunk));
+      res.on('end', () => resolve(body));
+    }),
+  );
+  await new Promise((resolve) => server.close(resolve));
+  expect([traceHeader, viaHttp]).toEqual(['', '']);
+});
