@@ -1,6 +1,6 @@
 /**
  * Preloaded into each serverless-offline the local cloud starts (`NODE_OPTIONS=--import`, see offline.ts); it
- * changes two things neither plugin has an option for, and nothing else.
+ * changes what neither plugin has an option for, and nothing else.
  *
  * - serverless-offline runs a function's `schedule` events itself (node-schedule, on the minute, with an event
  *   naming no rule), beside the local cloud's EventBridge, which fires the same rules from the packaged template
@@ -9,6 +9,8 @@
  *   nothing changed. Its first bundle is skipped when the output of the last one is still in its build folder and
  *   was built from the same sources (PAYFLOW_BUNDLE_SOURCE_HASH, the hash `osls package` is reused on) with the
  *   same options. A file changed while it runs is bundled again by its watcher, as always.
+ * - Its watcher started a full bundle for every file event at once; a burst of changes now makes one bundle
+ *   running and at most one after it.
  *
  * - A serverless-offline whose local cloud died without stopping it (killed, or a jest run interrupted) kept
  *   running, holding its ports and CPU. It now exits when the local cloud is gone.
@@ -45,12 +47,36 @@ function stubScheduler() {
   if (nodeSchedule) nodeSchedule.scheduleJob = () => null;
 }
 
+/**
+ * The watcher bundles every function again on each file event, with no debounce: a burst of writes (a git
+ * checkout, a formatter) started as many full bundles at once. Calls during a bundle share one more bundle after it.
+ */
+function coalesced(bundle) {
+  let running;
+  let next;
+  return function bundleOnce() {
+    if (!running) {
+      running = bundle.call(this).finally(() => {
+        running = undefined;
+      });
+      return running;
+    }
+    next ??= running
+      .catch(() => undefined)
+      .then(() => {
+        next = undefined;
+        return bundleOnce.call(this);
+      });
+    return next;
+  };
+}
+
 function reuseBundles() {
   const sourceHash = process.env.PAYFLOW_BUNDLE_SOURCE_HASH;
   const plugin = resolveFromService('serverless-esbuild');
   const bundleModule = plugin && load('./bundle.js', plugin);
   if (!sourceHash || typeof bundleModule?.bundle !== 'function') return;
-  const bundle = bundleModule.bundle;
+  const bundle = coalesced(bundleModule.bundle);
   let first = true;
   // The plugin binds `bundle` from this module when it is constructed, after this runs.
   bundleModule.bundle = async function reusingBundle() {
