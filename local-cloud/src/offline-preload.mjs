@@ -71,14 +71,18 @@ function coalesced(bundle) {
   };
 }
 
-function reuseBundles() {
-  const sourceHash = process.env.PAYFLOW_BUNDLE_SOURCE_HASH;
+function patchBundling() {
   const plugin = resolveFromService('serverless-esbuild');
   const bundleModule = plugin && load('./bundle.js', plugin);
-  if (!sourceHash || typeof bundleModule?.bundle !== 'function') return;
-  const bundle = coalesced(bundleModule.bundle);
-  let first = true;
+  if (typeof bundleModule?.bundle !== 'function') return;
   // The plugin binds `bundle` from this module when it is constructed, after this runs.
+  const bundle = coalesced(bundleModule.bundle);
+  const sourceHash = process.env.PAYFLOW_BUNDLE_SOURCE_HASH;
+  if (!sourceHash) {
+    bundleModule.bundle = bundle;
+    return;
+  }
+  let first = true;
   bundleModule.bundle = async function reusingBundle() {
     const marker = path.join(this.buildDirPath, MARKER);
     if (!first) {
@@ -131,5 +135,5 @@ function exitWithLocalCloud() {
 if (isMainThread) {
   exitWithLocalCloud();
   stubScheduler();
-  reuseBundles();
+  patchBundling();
 }

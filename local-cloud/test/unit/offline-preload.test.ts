@@ -1,10 +1,13 @@
 /**
  * The preload every serverless-offline runs with: when the local cloud that started it dies without stopping it
- * (SIGKILL, an interrupted jest run), it exits too instead of holding its ports and CPU as an orphan.
+ * (SIGKILL, an interrupted jest run), it exits too instead of holding its ports and CPU as an orphan; and a burst
+ * of file changes makes one bundle at a time, not one each at once.
  */
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 
 const PRELOAD = path.resolve(__dirname, '../../src/offline-preload.mjs');
 
@@ -64,5 +67,61 @@ describe('a serverless-offline whose local cloud was killed', () => {
     leftovers.push(childPid);
     parent.kill('SIGKILL');
     expect(await stillAliveAfter(childPid, 2_500)).toBe(true);
+  });
+});
+
+/**
+ * A service folder whose serverless-esbuild is a stand-in: its `bundle` takes 200 ms and records how many bundles
+ * ran at once. The preload finds it as it finds the real one, from the service's serverless.yml.
+ */
+function serviceWithCountingBundler(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'payflow-preload-'));
+  const plugin = path.join(dir, 'node_modules', 'serverless-esbuild');
+  fs.mkdirSync(path.join(plugin, 'dist'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'serverless.yml'), 'service: stand-in\n');
+  fs.writeFileSync(
+    path.join(plugin, 'package.json'),
+    JSON.stringify({ name: 'serverless-esbuild', main: 'dist/index.js' }),
+  );
+  fs.writeFileSync(path.join(plugin, 'dist', 'index.js'), 'module.exports = {};\n');
+  fs.writeFileSync(
+    path.join(plugin, 'dist', 'bundle.js'),
+    `let running = 0;
+     exports.stats = { runs: 0, mostAtOnce: 0 };
+     exports.bundle = async function bundle() {
+       running += 1; exports.stats.runs += 1;
+       exports.stats.mostAtOnce = Math.max(exports.stats.mostAtOnce, running);
+       await new Promise((resolve) => setTimeout(resolve, 200));
+       running -= 1;
+     };`,
+  );
+  return dir;
+}
+
+/** Calls the plugin's bundle as its watcher does for 20 file events in a row; prints what the stand-in counted. */
+async function burstOfChanges(dir: string, preload: boolean) {
+  const script = `const m = require('./node_modules/serverless-esbuild/dist/bundle.js');
+    Promise.all(Array.from({ length: 20 }, () => m.bundle.call({}))).then(() => console.log(JSON.stringify(m.stats)));`;
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [...(preload ? ['--import', PRELOAD] : []), '-e', script],
+    { cwd: dir, env: { ...process.env, PAYFLOW_BUNDLE_SOURCE_HASH: '', PAYFLOW_LOCAL_CLOUD_PID: '' } },
+  );
+  return JSON.parse(stdout) as { runs: number; mostAtOnce: number };
+}
+
+describe("serverless-esbuild's watcher, given a burst of changes", () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = serviceWithCountingBundler();
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('bundles once at a time, and once more after the running bundle, with the preload', async () => {
+    expect(await burstOfChanges(dir, true)).toEqual({ runs: 2, mostAtOnce: 1 });
+  });
+
+  it('without the preload, starts a bundle per change at once (the control)', async () => {
+    expect(await burstOfChanges(dir, false)).toEqual({ runs: 20, mostAtOnce: 20 });
   });
 });
