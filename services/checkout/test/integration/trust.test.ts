@@ -121,12 +121,19 @@ describe('stock is held, not just checked', () => {
       Array.from({ length: 10 }, () => startCheckout(checkoutBody({ items: [{ sku, quantity: 1 }] }))),
     );
     const decided = await Promise.all(started.map((order) => waitForSession(order.orderId)));
-    const holding = decided.filter((order) => order.status === 'AWAITING_PAYMENT');
+    // Held: the order reached its payment session. Read from its history, not its status now: with the tests'
+    // 6 s payment timeout, a loaded machine's poll can first see an order after it has already timed out.
+    const held = (order: { history: Array<{ status: string }> }) =>
+      order.history.some((change) => change.status === 'AWAITING_PAYMENT');
+    const holding = decided.filter(held);
     const rejected = decided.filter((order) => order.status === 'REJECTED');
     expect(holding.length).toBeLessThanOrEqual(3);
     expect(holding.length + rejected.length).toBe(10);
     for (const order of rejected) expect(order.reason).toMatch(new RegExp(`^${sku} is out of stock`));
-    expect(await stockOf(sku)).toBe(3 - holding.length);
+    // Only the held orders took stock (some may have given it back already).
+    const stock = await stockOf(sku);
+    expect(stock).toBeGreaterThanOrEqual(3 - holding.length);
+    expect(stock).toBeLessThanOrEqual(3);
 
     // Nobody pays: every held unit comes back when its order times out.
     const final = await Promise.all(started.map((order) => waitForFinal(order.orderId, 90_000)));
