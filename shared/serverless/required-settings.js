@@ -42,6 +42,14 @@ const SETTINGS = {
     example: 'example.com',
     pattern: /^[^\s/]+$/,
   },
+  billerMerchantId: {
+    env: 'PAYFLOW_BILLER_MERCHANT_ID',
+    about:
+      "the merchant the bills bucket bills for: its app client id in payments' user pool, which owns the customers " +
+      'bills files create (billing-ingest)',
+    example: '4tq1example2clientid3abc',
+    pattern: /^[\w.:\-/]{1,128}$/,
+  },
   bankApiKeyParameter: {
     env: 'PAYFLOW_BANK_API_KEY_PARAMETER',
     about: "the SSM SecureString holding the bank's API key (create it before deploying)",

@@ -26,6 +26,7 @@ const SETTINGS = {
   EVENT_BUS_NAME: requiredSetting(),
   AWS_LAMBDA_FUNCTION_NAME: requiredSetting(),
   LAMBDA_ENDPOINT: optionalSetting(),
+  BILLER_MERCHANT_ID: requiredSetting(),
   DEFAULT_CURRENCY: settingOr('EUR').refine((code) => isCurrencyCode(code), {
     error: 'is not an ISO 4217 code like EUR',
   }),
@@ -45,6 +46,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): IngestConfig {
     functionName: settings.AWS_LAMBDA_FUNCTION_NAME,
     ...(settings.LAMBDA_ENDPOINT ? { lambdaEndpoint: settings.LAMBDA_ENDPOINT } : {}),
     settings: {
+      billerMerchantId: settings.BILLER_MERCHANT_ID,
       defaultCurrency: settings.DEFAULT_CURRENCY,
       paymentTermsDays: settings.PAYMENT_TERMS_DAYS,
       handOffMarginMs: settings.HANDOFF_MARGIN_MS,

@@ -2,10 +2,12 @@ import { z } from 'zod';
 import { defineEventContract, type EventDataOf } from './contract';
 import {
   CalendarDateSchema,
+  EmailSchema,
   IdentifierSchema,
   MoneySchema,
   NotificationChoiceSchema,
   ObjectKeySchema,
+  PhoneNumberSchema,
   ReasonSchema,
 } from './common';
 
@@ -48,6 +50,36 @@ export const InvoiceDue = defineEventContract({
   }),
 });
 
+/**
+ * A bills file row named its customer (CustomerID) with an e-mail address or a phone number. Payments, which owns
+ * customers, creates or updates the merchant's customer from it; `statedAt` (the file's upload time) and `row` order
+ * such statements, so a replayed older file never overwrites a newer change.
+ */
+export const CustomerDetailsIngested = defineEventContract({
+  source,
+  detailType: 'CustomerDetailsIngested',
+  version: 1,
+  schema: z
+    .strictObject({
+      customerId: IdentifierSchema,
+      /** The merchant (app client id) the bills file is billed for: the customer belongs to it. */
+      merchantId: IdentifierSchema,
+      customerName: z.string().trim().min(1, { error: 'customerName must not be empty' }).max(200),
+      email: EmailSchema.optional(),
+      phone: PhoneNumberSchema.optional(),
+      fileKey: ObjectKeySchema,
+      /** When the file was uploaded: what it states is as of then. */
+      statedAt: z.iso.datetime({ offset: true, error: 'statedAt must be an ISO 8601 date-time' }),
+      /** The row of the file (header = 1): a later row of the same file states later. */
+      row: z.number().int().min(2),
+    })
+    .refine((data) => data.email !== undefined || data.phone !== undefined, {
+      error: 'a customer needs an email or a phone to be notified',
+      path: ['email'],
+    }),
+});
+
 export type BillsIngestedData = EventDataOf<typeof BillsIngested>;
 export type BillsIngestFailedData = EventDataOf<typeof BillsIngestFailed>;
 export type InvoiceDueData = EventDataOf<typeof InvoiceDue>;
+export type CustomerDetailsIngestedData = EventDataOf<typeof CustomerDetailsIngested>;

@@ -1,4 +1,4 @@
-import { BillsIngestFailed, BillsIngested, InvoiceDue } from './billing-ingest';
+import { BillsIngestFailed, BillsIngested, CustomerDetailsIngested, InvoiceDue } from './billing-ingest';
 import {
   OrderConfirmed,
   OrderRejected,
@@ -16,6 +16,7 @@ export const eventContracts = {
   BillsIngested,
   BillsIngestFailed,
   InvoiceDue,
+  CustomerDetailsIngested,
   PaymentSucceeded,
   PaymentFailed,
   PaymentSessionExpired,

@@ -27,6 +27,7 @@ export const PROD_SETTINGS: Record<string, string> = {
   PAYFLOW_PAY_LINK_KEY_PARAMETER: '/payflow/prod/pay-link-key',
   PAYFLOW_FINGERPRINT_KEY_PARAMETER: '/payflow/prod/fingerprint-key',
   PAYFLOW_PAYOUT_WEBHOOK_SECRET_PARAMETER: '/payflow/prod/payments/payout-webhook-secret',
+  PAYFLOW_BILLER_MERCHANT_ID: '4tq1example2clientid3abc',
 };
 
 /** The environment without any required setting, so a test decides which ones it gives. */

@@ -174,6 +174,7 @@ describe('registry', () => {
         'BillsIngested',
         'BillsIngestFailed',
         'InvoiceDue',
+        'CustomerDetailsIngested',
         'PaymentSucceeded',
         'PaymentFailed',
         'PaymentSessionExpired',

@@ -16,6 +16,8 @@ import type { BillsHeader } from './header';
 export interface Bill {
   invoiceId: string;
   customerId: string;
+  /** The row's own CustomerID (not one derived from its e-mail or name): payments keeps that customer's details. */
+  customerIdGiven: boolean;
   customerName: string;
   /** The file's Balance: what the invoice bills in total, in minor units. */
   billed: Money;
@@ -128,6 +130,7 @@ export function validateBillRow(cells: string[], header: BillsHeader, rules: Row
     bill: {
       invoiceId,
       customerId: customerIdText || deriveCustomerId(email ?? customerName),
+      customerIdGiven: customerIdText !== '',
       customerName,
       billed,
       dueDate: dueText || addDays(rules.billDate, rules.paymentTermsDays),

@@ -109,6 +109,8 @@ export interface IngestDependencies {
 }
 
 export interface IngestSettings {
+  /** The merchant (payments' app client id) this bills bucket bills for: the customers of its files are its own. */
+  billerMerchantId: string;
   defaultCurrency: string;
   paymentTermsDays: number;
   /** Hand over to a new invocation when less than this is left. */
@@ -195,6 +197,7 @@ export async function ingestBillsFile(
     const outcome = await runIngestPipeline({
       file: { key: file.key, billDate: record.billDate, ingestedAt: record.ingestedAt },
       rules,
+      customers: { merchantId: settings.billerMerchantId, statedAt: request.uploadedAt.toISOString() },
       source,
       resumeAfterRow: record.checkpointRow,
       shouldStop: () => request.remainingMs() < settings.handOffMarginMs,
@@ -238,6 +241,7 @@ export async function ingestBillsFile(
     log.info(`Ingested ${fileName}`, {
       ...summary,
       invoicesDue: counts.invoicesDue,
+      customerDetails: counts.customerDetails,
       alreadyPaid: counts.alreadyPaid,
     });
     return { status: 'completed', summary, counts };

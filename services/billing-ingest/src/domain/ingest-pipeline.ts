@@ -1,16 +1,19 @@
-import type { InvoiceDueData } from '@payflow/shared';
+import type { CustomerDetailsIngestedData, InvoiceDueData } from '@payflow/shared';
 import { validateBillRow, type Bill, type RowRules } from './bill-row';
 import { BillsCsvParser, type CsvRow } from './bills-parser';
 import { FirstSeenRows } from './first-seen-rows';
 import { resolveHeader, type BillsHeader } from './header';
 import {
   billItem,
+  customerDetailsEventId,
+  customerDetailsOf,
   fixedTermsConflict,
   invoiceDue,
   invoiceDueEventId,
   mayBeDue,
   type BillFile,
   type BillItem,
+  type CustomerDetailsSource,
   type PaidInvoice,
 } from './invoice';
 
@@ -33,8 +36,14 @@ export interface InvoiceStore {
   paidInvoices(invoiceIds: string[]): Promise<Map<string, PaidInvoice>>;
 }
 
+export interface CustomerDetailsEvent {
+  id: string;
+  data: CustomerDetailsIngestedData;
+}
+
 export interface InvoiceDuePublisher {
   publishInvoicesDue(events: InvoiceDueEvent[]): Promise<void>;
+  publishCustomerDetails(events: CustomerDetailsEvent[]): Promise<void>;
 }
 
 export interface RejectsWriter {
@@ -65,6 +74,8 @@ export const defaultPipelineOptions: PipelineOptions = {
 export interface PipelineInput {
   file: BillFile;
   rules: RowRules;
+  /** Whom the file's customers belong to; without it no CustomerDetailsIngested is sent (the benchmark). */
+  customers?: CustomerDetailsSource;
   /** Bytes of the file, chunk by chunk, with backpressure (an S3 GetObject body). */
   source: AsyncIterable<Buffer | string>;
   /** Rows up to here were written (and their InvoiceDue sent) by an earlier invocation. */
@@ -88,6 +99,8 @@ export interface PipelineCounts {
   rejected: number;
   /** InvoiceDue events sent by this invocation. */
   invoicesDue: number;
+  /** CustomerDetailsIngested events sent by this invocation. */
+  customerDetails: number;
   /** Bills with an outstanding amount that were not announced because the ledger shows them paid. */
   alreadyPaid: number;
 }
@@ -115,7 +128,14 @@ export async function runIngestPipeline(input: PipelineInput): Promise<PipelineO
   const { file, rules, log } = input;
   const parser = new BillsCsvParser();
   const firstSeen = new FirstSeenRows();
-  const counts: PipelineCounts = { rows: 0, accepted: 0, rejected: 0, invoicesDue: 0, alreadyPaid: 0 };
+  const counts: PipelineCounts = {
+    rows: 0,
+    accepted: 0,
+    rejected: 0,
+    invoicesDue: 0,
+    customerDetails: 0,
+    alreadyPaid: 0,
+  };
 
   let header: BillsHeader | undefined;
   let rejects: RejectsWriter | undefined;
@@ -142,6 +162,7 @@ export async function runIngestPipeline(input: PipelineInput): Promise<PipelineO
     // Read before writing: a row that would change a paid invoice's currency or customer must not replace it.
     const paid = await input.invoices.paidInvoices(accepted.map(({ bill }) => bill.invoiceId));
     const bills: Bill[] = [];
+    const customers: CustomerDetailsEvent[] = [];
     for (const { row, cells, bill, written } of accepted) {
       const conflict = fixedTermsConflict(bill, paid.get(bill.invoiceId));
       if (conflict) {
@@ -149,18 +170,27 @@ export async function runIngestPipeline(input: PipelineInput): Promise<PipelineO
         await reject(row, conflict, cells);
       } else if (!written) {
         bills.push(bill);
+        const details = input.customers && customerDetailsOf(bill, row, file.key, input.customers);
+        if (details) customers.push({ id: customerDetailsEventId(details), data: details });
       }
     }
     if (bills.length === 0) return;
     await input.invoices.putBills(bills.map((bill) => billItem(bill, file)));
+    // Beside the reminders: payments keeps the customers' details; the same ids again after a crash.
+    const announcingCustomers =
+      customers.length > 0 ? input.events.publishCustomerDetails(customers) : Promise.resolve();
     const due: InvoiceDueEvent[] = [];
     for (const bill of bills.filter(mayBeDue)) {
       const data = invoiceDue(bill, paid.get(bill.invoiceId)?.paidAmount);
       if (data) due.push({ id: invoiceDueEventId(bill, file.billDate), data });
       else counts.alreadyPaid += 1;
     }
-    if (due.length > 0) await input.events.publishInvoicesDue(due);
+    await Promise.all([
+      due.length > 0 ? input.events.publishInvoicesDue(due) : undefined,
+      announcingCustomers,
+    ]);
     counts.invoicesDue += due.length;
+    counts.customerDetails += customers.length;
   };
 
   const advanceCheckpoint = () => {

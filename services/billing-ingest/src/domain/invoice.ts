@@ -1,4 +1,4 @@
-import { billingEventId, type InvoiceDueData } from '@payflow/shared';
+import { billingEventId, type CustomerDetailsIngestedData, type InvoiceDueData } from '@payflow/shared';
 import type { Bill } from './bill-row';
 
 /**
@@ -125,4 +125,42 @@ export function invoiceDue(bill: Bill, paidAmount: number | undefined): InvoiceD
  */
 export function invoiceDueEventId(bill: Bill, billDate: string): string {
   return billingEventId(`InvoiceDue|${bill.invoiceId}|${billDate}|${bill.billed.amount}`);
+}
+
+/** Whom a file's customers belong to and as of when the file states their details. */
+export interface CustomerDetailsSource {
+  /** The merchant (app client id) the bills bucket bills for. */
+  merchantId: string;
+  /** The file's upload time (ISO 8601). */
+  statedAt: string;
+}
+
+/**
+ * What a row states about its customer, for payments to keep: only a row with its own CustomerID (a derived id is
+ * not the biller's customer number) and an address to reach the customer on; otherwise undefined.
+ */
+export function customerDetailsOf(
+  bill: Bill,
+  row: number,
+  fileKey: string,
+  source: CustomerDetailsSource,
+): CustomerDetailsIngestedData | undefined {
+  if (!bill.customerIdGiven || (!bill.email && !bill.phone)) return undefined;
+  return {
+    customerId: bill.customerId,
+    merchantId: source.merchantId,
+    customerName: bill.customerName,
+    ...(bill.email ? { email: bill.email } : {}),
+    ...(bill.phone ? { phone: bill.phone } : {}),
+    fileKey,
+    statedAt: source.statedAt,
+    row,
+  };
+}
+
+/** The same row of the same upload always gives the same id, so a retried unit or a resumed file repeats it. */
+export function customerDetailsEventId(details: CustomerDetailsIngestedData): string {
+  return billingEventId(
+    `CustomerDetailsIngested|${details.fileKey}|${details.statedAt}|${details.row}|${details.customerId}`,
+  );
 }

@@ -42,6 +42,7 @@ describe('validateBillRow', () => {
       bill: {
         invoiceId: '10452',
         customerId: deriveCustomerId('grace@example.com'),
+        customerIdGiven: false,
         customerName: 'Grace Hopper',
         billed: { amount: 12550, currency: 'USD' },
         dueDate: '2026-12-05',
@@ -77,6 +78,7 @@ describe('validateBillRow', () => {
     const header = headerOf('CustomerID', 'InvoiceID', 'CustomerName', 'Balance', 'IsProcessed');
     const result = validateBillRow(['C-77', '1', 'Ada', '1.00', '0'], header, rules);
     expect(result.ok && result.bill.customerId).toBe('C-77');
+    expect(result.ok && result.bill.customerIdGiven).toBe(true);
   });
 
   it.each([

@@ -5,6 +5,7 @@ const env = {
   FILES_TABLE: 'payflow-billing-ingest-local-files',
   EVENT_BUS_NAME: 'payflow-local',
   AWS_LAMBDA_FUNCTION_NAME: 'payflow-billing-ingest-local-ingestBillsFile',
+  BILLER_MERCHANT_ID: 'tea-shop',
 };
 
 describe('readConfig', () => {
@@ -15,6 +16,7 @@ describe('readConfig', () => {
       busName: 'payflow-local',
       functionName: 'payflow-billing-ingest-local-ingestBillsFile',
       settings: {
+        billerMerchantId: 'tea-shop',
         defaultCurrency: 'EUR',
         paymentTermsDays: 14,
         handOffMarginMs: 60_000,
@@ -41,6 +43,7 @@ describe('readConfig', () => {
       ...expected,
       lambdaEndpoint: 'http://localhost:3002',
       settings: {
+        billerMerchantId: 'tea-shop',
         defaultCurrency: 'GBP',
         paymentTermsDays: 0,
         handOffMarginMs: 5000,
@@ -51,6 +54,9 @@ describe('readConfig', () => {
   });
 
   it('names what is missing or wrong', () => {
+    expect(() => readConfig({ ...env, BILLER_MERCHANT_ID: '' })).toThrow(
+      'Environment variable BILLER_MERCHANT_ID is not set (see services/billing-ingest/serverless.yml)',
+    );
     expect(() => readConfig({ ...env, FILES_TABLE: '' })).toThrow(
       'Environment variable FILES_TABLE is not set (see services/billing-ingest/serverless.yml)',
     );

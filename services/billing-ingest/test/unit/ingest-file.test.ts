@@ -10,6 +10,7 @@ import {
 
 const file: BillsFileRef = { bucket: 'bills', key: 'incoming/bills-2026-11-21.csv', etag: 'abc' };
 const settings: IngestSettings = {
+  billerMerchantId: 'tea-shop',
   defaultCurrency: 'EUR',
   paymentTermsDays: 14,
   handOffMarginMs: 1_000,
@@ -45,6 +46,7 @@ function ports(record: FileRecord | 'completed', overrides: Partial<IngestDepend
     invoices: { putBills: async () => void calls.push('putBills'), paidInvoices: async () => new Map() },
     events: {
       publishInvoicesDue: async () => void calls.push('InvoiceDue'),
+      publishCustomerDetails: async () => void calls.push('CustomerDetailsIngested'),
       billsIngested: async () => void calls.push('BillsIngested'),
       billsIngestFailed: async (data) => void calls.push(`BillsIngestFailed: ${data.reason}`),
     },

@@ -1,5 +1,6 @@
 import {
   runIngestPipeline,
+  type CustomerDetailsEvent,
   type InvoiceDueEvent,
   type PipelineInput,
 } from '../../src/domain/ingest-pipeline';
@@ -9,6 +10,7 @@ import type { BillItem, PaidInvoice } from '../../src/domain/invoice';
 function harness(csv: string | string[], overrides: Partial<PipelineInput> = {}) {
   const written: BillItem[] = [];
   const announced: InvoiceDueEvent[] = [];
+  const customers: CustomerDetailsEvent[] = [];
   const rejected: Array<{ row: number; reason: string; cells?: string[] }> = [];
   const checkpoints: number[] = [];
   const paid = new Map<string, PaidInvoice>();
@@ -20,6 +22,7 @@ function harness(csv: string | string[], overrides: Partial<PipelineInput> = {})
       ingestedAt: '2026-11-21T06:00:00.000Z',
     },
     rules: { defaultCurrency: 'EUR', billDate: '2026-11-21', paymentTermsDays: 14 },
+    customers: { merchantId: 'tea-shop', statedAt: '2026-11-21T05:59:00.000Z' },
     source: (async function* () {
       for (const chunk of chunks) yield Buffer.from(chunk);
     })(),
@@ -40,6 +43,9 @@ function harness(csv: string | string[], overrides: Partial<PipelineInput> = {})
       publishInvoicesDue: async (events) => {
         announced.push(...events);
       },
+      publishCustomerDetails: async (events) => {
+        customers.push(...events);
+      },
     },
     checkpoint: async (row) => {
       checkpoints.push(row);
@@ -48,7 +54,16 @@ function harness(csv: string | string[], overrides: Partial<PipelineInput> = {})
     options: { unitRows: 2, unitsInFlight: 2, checkpointEveryRows: 3 },
     ...overrides,
   };
-  return { input, written, announced, rejected, checkpoints, paid, run: () => runIngestPipeline(input) };
+  return {
+    input,
+    written,
+    announced,
+    customers,
+    rejected,
+    checkpoints,
+    paid,
+    run: () => runIngestPipeline(input),
+  };
 }
 
 const header = 'InvoiceID,CustomerName,Balance,IsProcessed,Email\r\n';
@@ -59,6 +74,59 @@ const rows = (count: number, from = 1) =>
   ).join('');
 
 describe('runIngestPipeline', () => {
+  it("states each named customer's details for payments, and nothing for a row without CustomerID or address", async () => {
+    const h = harness(
+      'InvoiceID,CustomerName,Balance,IsProcessed,CustomerID,Email,Phone\r\n' +
+        '1,Ada,5.00,0,CUST-1,ada@example.com,\r\n' +
+        '2,Bob,6.00,1,CUST-2,,+44 7700 900123\r\n' +
+        '3,Cy,7.00,0,,cy@example.com,\r\n' +
+        '4,Di,8.00,0,CUST-4,,\r\n' +
+        '5,Ed,9.00,0,CUST-5,not-an-email,\r\n' +
+        '6,Ada Lovelace,1.00,0,CUST-1,ada@example.org,\r\n',
+    );
+    const outcome = await h.run();
+    expect(outcome).toMatchObject({
+      kind: 'completed',
+      counts: { accepted: 5, rejected: 1, customerDetails: 3 },
+    });
+    expect(h.rejected).toEqual([
+      expect.objectContaining({ row: 6, reason: 'Email "not-an-email" is not an e-mail address' }),
+    ]);
+    const stated = {
+      merchantId: 'tea-shop',
+      fileKey: 'incoming/bills-2026-11-21.csv',
+      statedAt: '2026-11-21T05:59:00.000Z',
+    };
+    expect(h.customers.map((event) => event.data)).toEqual([
+      { ...stated, customerId: 'CUST-1', customerName: 'Ada', email: 'ada@example.com', row: 2 },
+      // A settled invoice still names its customer.
+      { ...stated, customerId: 'CUST-2', customerName: 'Bob', phone: '+447700900123', row: 3 },
+      { ...stated, customerId: 'CUST-1', customerName: 'Ada Lovelace', email: 'ada@example.org', row: 7 },
+    ]);
+    expect(new Set(h.customers.map((event) => event.id)).size).toBe(3);
+  });
+
+  it('states the same customer details under the same ids when the file is read again', async () => {
+    const csv =
+      'InvoiceID,CustomerName,Balance,IsProcessed,CustomerID,Email\r\n1,Ada,5.00,0,CUST-1,ada@example.com\r\n';
+    const first = harness(csv);
+    const second = harness(csv);
+    await first.run();
+    await second.run();
+    expect(second.customers).toEqual(first.customers);
+    expect(first.customers).toHaveLength(1);
+  });
+
+  it('sends no customer details for rows an earlier invocation already wrote', async () => {
+    const h = harness(
+      'InvoiceID,CustomerName,Balance,IsProcessed,CustomerID,Email\r\n' +
+        '1,Ada,5.00,0,CUST-1,ada@example.com\r\n2,Bob,5.00,0,CUST-2,bob@example.com\r\n',
+      { resumeAfterRow: 2 },
+    );
+    await h.run();
+    expect(h.customers.map((event) => event.data.customerId)).toEqual(['CUST-2']);
+  });
+
   it('reads a BOM, CRLF, quoted commas and newlines, and ignores trailing blank lines', async () => {
     const h = harness([
       '\ufeffInvoiceID,CustomerName,Balance,IsProcessed\r\n1,"Doe, J',

@@ -12,6 +12,7 @@ import {
 const bill: Bill = {
   invoiceId: '10452',
   customerId: 'CUS-0123456789ab',
+  customerIdGiven: false,
   customerName: 'Grace Hopper',
   billed: { amount: 12550, currency: 'EUR' },
   dueDate: '2026-12-05',

@@ -2,7 +2,7 @@ import { ServiceMetrics } from '@payflow/shared';
 import { captureMetrics } from '@payflow/shared/src/testing';
 import { countIngestedRows } from '../../src/adapters/metrics';
 
-const counts = { rows: 10, accepted: 8, rejected: 2, invoicesDue: 5, alreadyPaid: 1 };
+const counts = { rows: 10, accepted: 8, rejected: 2, invoicesDue: 5, customerDetails: 0, alreadyPaid: 1 };
 
 describe('bills metrics', () => {
   it('a completed file counts its rows loaded and rejected, once; hand-overs, skips and failures count nothing', async () => {
