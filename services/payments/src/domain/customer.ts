@@ -1,4 +1,5 @@
 import {
+  type CustomerDetailsIngestedData,
   EmailSchema,
   IdentifierSchema,
   NotificationChannelSchema,
@@ -27,6 +28,11 @@ export interface Customer {
   destinationChangedAt?: string;
   /** Bumped on every change; updates are conditional on the version read. */
   version: number;
+  /**
+   * As of when the contact details are what they are: `<ISO time>#<row>`, a bills file's upload time and row, or
+   * the time of a merchant's POST or PATCH (row 0). A file's statement older than this changes nothing.
+   */
+  detailsAsOf?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -82,6 +88,7 @@ export function newCustomer(body: CreateCustomerBody, merchantId: string, now: D
     ...(body.phone ? { phone: body.phone } : {}),
     channels: [...new Set(body.channels)],
     version: 1,
+    detailsAsOf: changedByMerchant(now),
     createdAt: at,
     updatedAt: at,
   };
@@ -109,6 +116,7 @@ export function updatedCustomer(
     ...(phone ? { phone } : {}),
     channels: body.channels ? [...new Set(body.channels)] : customer.channels,
     version: customer.version + 1,
+    detailsAsOf: changedByMerchant(now),
     updatedAt: now.toISOString(),
   };
   const problems: CustomerProblem[] = [];
@@ -117,6 +125,72 @@ export function updatedCustomer(
   if (next.channels.includes('sms') && !next.phone)
     problems.push({ path: 'body.phone', message: 'phone is required while channels include sms' });
   return { customer: next, problems };
+}
+
+/** A merchant's change: as of now, before any row of a file uploaded at the same instant. */
+export function changedByMerchant(now: Date): string {
+  return `${now.toISOString()}#${'0'.repeat(10)}`;
+}
+
+/** A bills file's statement: as of its upload time, a later row of the same file after an earlier one. */
+export function statedByFile(statedAt: string, row: number): string {
+  return `${new Date(statedAt).toISOString()}#${String(row).padStart(10, '0')}`;
+}
+
+/** Customers registered before `detailsAsOf` existed: their details are as of their last change. */
+function detailsAsOfOf(customer: Customer): string {
+  return customer.detailsAsOf ?? changedByMerchant(new Date(customer.updatedAt));
+}
+
+export type BilledCustomerChange =
+  | { kind: 'create' | 'update'; customer: Customer }
+  | { kind: 'ignore'; reason: 'another merchant' | 'not newer' };
+
+/**
+ * What a bills file's statement of a customer does. A new customer is the file's merchant's, with a channel per
+ * address given (e-mail first). An existing one of the same merchant takes the file's name and the addresses it
+ * gives (an empty cell removes nothing; channels stay as the merchant chose them), but only when the statement is
+ * newer than the details it has: a merchant's PATCH after the upload, a later file, or the same row again (a
+ * replay) leave it as it is. Another merchant's customer of the same id is never touched.
+ */
+export function billedCustomerChange(
+  current: Customer | undefined,
+  details: CustomerDetailsIngestedData,
+  now: Date,
+): BilledCustomerChange {
+  const asOf = statedByFile(details.statedAt, details.row);
+  const at = now.toISOString();
+  if (!current) {
+    return {
+      kind: 'create',
+      customer: {
+        customerId: details.customerId,
+        merchantId: details.merchantId,
+        name: details.customerName,
+        ...(details.email ? { email: details.email } : {}),
+        ...(details.phone ? { phone: details.phone } : {}),
+        channels: [...(details.email ? ['email' as const] : []), ...(details.phone ? ['sms' as const] : [])],
+        version: 1,
+        detailsAsOf: asOf,
+        createdAt: at,
+        updatedAt: at,
+      },
+    };
+  }
+  if (current.merchantId !== details.merchantId) return { kind: 'ignore', reason: 'another merchant' };
+  if (asOf <= detailsAsOfOf(current)) return { kind: 'ignore', reason: 'not newer' };
+  return {
+    kind: 'update',
+    customer: {
+      ...current,
+      name: details.customerName,
+      ...(details.email ? { email: details.email } : {}),
+      ...(details.phone ? { phone: details.phone } : {}),
+      version: current.version + 1,
+      detailsAsOf: asOf,
+      updatedAt: at,
+    },
+  };
 }
 
 /** How the customer wants to be told: their channels with the addresses for them. */
