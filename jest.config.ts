@@ -23,6 +23,13 @@ const common: Config = {
   modulePathIgnorePatterns: ['<rootDir>/.local/', '/\\.serverless/', '/\\.esbuild'],
 };
 
+// The whole local cloud on :4566 for every integration and e2e test, started once for both projects (jest runs a
+// global setup file once however many projects name it), and reused if `npm start` runs.
+const localCloud: Config = {
+  globalSetup: '<rootDir>/local-cloud/test/global-setup.ts',
+  globalTeardown: '<rootDir>/local-cloud/test/global-teardown.ts',
+};
+
 const config: Config = {
   // A global option (projects cannot set it): integration tests wait on real emulators and serverless-offline,
   // sometimes behind a queue that other tests filled.
@@ -35,10 +42,10 @@ const config: Config = {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/**/test/integration/**/*.test.ts'],
-      // The whole local cloud on :4566 for every integration test, started once (reused if `npm start` runs).
-      globalSetup: '<rootDir>/local-cloud/test/global-setup.ts',
-      globalTeardown: '<rootDir>/local-cloud/test/global-teardown.ts',
+      ...localCloud,
     },
+    // Stories across several services through the bus, as a customer lives them (some in headless Chromium).
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/**/test/e2e/**/*.test.ts'], ...localCloud },
   ],
 };
 

@@ -1,12 +1,11 @@
 /**
- * Checkout end to end through the local cloud: the real checkout API under serverless-offline, the real payments
- * service, the state machine in the local Step Functions, the bus, and the notification service's outbox.
- * Run with a short payment timeout, e.g.:
+ * Checkout's paths through the local cloud: the real checkout API under serverless-offline, the real payments
+ * service, the state machine in the local Step Functions, the bus, and the notification service's outbox. The paid
+ * story, on the page, is in test/e2e/checkout-story. Run with a short payment timeout, e.g.:
  *   CHECKOUT_PAYMENT_TIMEOUT_SECONDS=6 PAYFLOW_TEST_SERVICES=checkout,payments,notification PAYFLOW_EDGE_PORT=4630 \
- *     npx jest services/checkout/test/integration
+ *     npx jest --selectProjects integration --testPathPatterns checkout/test/integration
  */
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { eventContracts, stableEventId } from '@payflow/shared';
 import { orderEventIds } from '../../src/domain/order';
 import { randomUUID } from 'node:crypto';
 import {
@@ -14,113 +13,19 @@ import {
   busEventsFor,
   checkout,
   checkoutBody,
+  checkoutEvents,
   DECLINED_CARD,
-  emailsTo,
+  emailsFor,
+  expectContractual,
   history,
   paySession,
-  payments,
   readOrder,
   sfn,
   startCheckout,
   statesEntered,
-  until,
   waitForFinal,
   waitForSession,
 } from './local';
-
-/** Every event checkout put on the bus for the order must match its contract in @payflow/shared. */
-function expectContractual(events: { 'detail-type': string; detail: unknown }[]) {
-  for (const event of events) {
-    const contract = eventContracts[event['detail-type'] as keyof typeof eventContracts];
-    expect(contract).toBeDefined();
-    const result = contract.detailSchema.safeParse(event.detail);
-    if (!result.success)
-      throw new Error(`${event['detail-type']} does not match its contract: ${result.error.message}`);
-  }
-}
-
-/** Checkout's events for the order, once at least `count` are on the bus (the event follows the final status). */
-const checkoutEvents = (orderId: string, count = 1) =>
-  until(
-    `${count} checkout event(s) for ${orderId}`,
-    async () => (await busEventsFor(orderId)).filter((event) => event.source === 'payflow.checkout'),
-    (events) => events.length >= count,
-  );
-
-async function emailsFor(address: string, count = 1) {
-  return until(
-    `${count} email(s) to ${address}`,
-    () => emailsTo(address),
-    (emails) => emails.length >= count,
-    // Notification is shared with every other test running at the same time (bills files announce thousands
-    // of invoices), so an email may wait its turn in the queue.
-    180_000,
-  );
-}
-
-describe('a checkout paid at once', () => {
-  it('ends CONFIRMED, with the payment recorded and an OrderConfirmed email', async () => {
-    const body = checkoutBody();
-    const started = await startCheckout(body);
-    expect(started.status).toBe('PENDING');
-    expect(started.total).toEqual({ amount: 2500, currency: 'GBP' });
-
-    const awaiting = await waitForSession(started.orderId);
-    expect(awaiting.status).toBe('AWAITING_PAYMENT');
-    expect(awaiting.payment.payUrl).toContain(awaiting.payment.sessionId);
-    const session = await payments('GET', `/payment-sessions/${awaiting.payment.sessionId}`);
-    expect(session.body).toMatchObject({
-      orderId: started.orderId,
-      amount: { amount: 2500, currency: 'GBP' },
-    });
-
-    const paid = await paySession(awaiting.payment.sessionId);
-    expect(paid.status).toBe(201);
-
-    const order = await waitForFinal(started.orderId);
-    expect(order).toMatchObject({
-      status: 'CONFIRMED',
-      paymentStatus: 'SUCCEEDED',
-      shippingStatus: 'AVAILABLE',
-      total: { amount: 2500, currency: 'GBP' },
-      executionArn: started.executionArn,
-    });
-    expect(order.payment.paymentId).toBe(paid.body.paymentId);
-    expect(order.history.map((change: { status: string }) => change.status)).toEqual([
-      'PENDING',
-      'AWAITING_PAYMENT',
-      'PAID',
-      'CONFIRMED',
-    ]);
-    expect(JSON.stringify(order)).not.toMatch(/taskToken/i);
-
-    const events = await checkoutEvents(started.orderId);
-    expect(events.map((event) => event['detail-type'])).toEqual(['OrderConfirmed']);
-    expectContractual(events);
-    // Derived from the order and the outcome, so a retried PutEvents carries the same id.
-    expect(events[0]!.detail.id).toBe(stableEventId('checkout', started.orderId, 'OrderConfirmed'));
-
-    const emails = await emailsFor(body.customer.email);
-    expect(emails.map((email) => email.subject).join(' | ')).toMatch(/confirm/i);
-
-    const path = await statesEntered(started.executionArn);
-    expect(path).toEqual(
-      expect.arrayContaining([
-        'RecordOrder',
-        'CheckOrderDetails',
-        'ReserveStock',
-        'RequestPayment',
-        'PaymentOutcome',
-        'RecordPaymentSucceeded',
-        'CheckShipping',
-        'ConfirmOrder',
-        'PublishOrderConfirmed',
-        'OrderConfirmed',
-      ]),
-    );
-    expect(path).not.toContain('CancelOrder');
-  });
-});
 
 describe('a declined card', () => {
   it('ends CANCELLED and the customer is told', async () => {

@@ -5,6 +5,7 @@ import { GetExecutionHistoryCommand, SFNClient, type HistoryEvent } from '@aws-s
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { callApi, localToken, type ApiRequestOptions } from '@payflow/local-cloud/src/testing';
+import { eventContracts } from '@payflow/shared';
 
 export const CHECKOUT_API = 'http://localhost:3300';
 export const PAYMENTS_API = 'http://localhost:3200';
@@ -220,6 +221,36 @@ export async function statesEntered(executionArn: string): Promise<string[]> {
   return (await history(executionArn))
     .filter((event) => event.type?.endsWith('StateEntered'))
     .map((event) => event.stateEnteredEventDetails?.name ?? '');
+}
+
+/** Every event checkout put on the bus for the order must match its contract in @payflow/shared. */
+export function expectContractual(events: { 'detail-type': string; detail: unknown }[]) {
+  for (const event of events) {
+    const contract = eventContracts[event['detail-type'] as keyof typeof eventContracts];
+    expect(contract).toBeDefined();
+    const result = contract.detailSchema.safeParse(event.detail);
+    if (!result.success)
+      throw new Error(`${event['detail-type']} does not match its contract: ${result.error.message}`);
+  }
+}
+
+/** Checkout's events for the order, once at least `count` are on the bus (the event follows the final status). */
+export const checkoutEvents = (orderId: string, count = 1) =>
+  until(
+    `${count} checkout event(s) for ${orderId}`,
+    async () => (await busEventsFor(orderId)).filter((event) => event.source === 'payflow.checkout'),
+    (events) => events.length >= count,
+  );
+
+export async function emailsFor(address: string, count = 1) {
+  return until(
+    `${count} email(s) to ${address}`,
+    () => emailsTo(address),
+    (emails) => emails.length >= count,
+    // Notification is shared with every other test running at the same time (bills files announce thousands
+    // of invoices), so an email may wait its turn in the queue.
+    180_000,
+  );
 }
 
 export { sfn };

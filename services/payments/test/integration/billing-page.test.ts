@@ -205,11 +205,19 @@ describe('the billing page', () => {
 
   it('shows a decline with its reason and keeps the balance', async () => {
     await lookUp(bill.invoiceId);
+    // Read, not assumed: another test in this file may have paid part of the shared bill already.
+    const before = (await api('GET', `/invoices/${bill.invoiceId}`)).body.balance.amount as number;
+    expect(before).toBeGreaterThan(100);
+    const shown = (before / 100).toFixed(2);
+    await expect(page.locator('#balance').textContent()).resolves.toContain(shown);
     await page.getByLabel('Amount (EUR)').fill('1.00');
     await fillCard();
     await page.getByRole('button', { name: 'Pay' }).click();
     await page.getByRole('heading', { name: 'Payment declined' }).waitFor();
     await expect(page.locator('#result-detail').textContent()).resolves.toMatch(/declined/);
+    // The page shows the invoice the decline answered with, and the server agrees: nothing was taken.
+    await expect(page.locator('#balance').textContent()).resolves.toContain(shown);
+    expect((await api('GET', `/invoices/${bill.invoiceId}`)).body.balance.amount).toBe(before);
   });
 
   it('disables paying when nothing is due', async () => {

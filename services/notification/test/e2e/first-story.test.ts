@@ -1,7 +1,9 @@
 /**
  * The first complete story, end to end through the local cloud: a bills file in, the invoice paid through the
- * payments API with "both", the customer told by e-mail and SMS. Needs billing-ingest and payments running:
- * PAYFLOW_TEST_SERVICES=notification,payments,billing-ingest PAYFLOW_EDGE_PORT=4620 npx jest services/notification/test/integration/first-story
+ * payments API with "both", the customer told by e-mail and SMS (services/payments/test/e2e/first-story.browser
+ * pays the same story on the page). Needs billing-ingest and payments running:
+ * PAYFLOW_TEST_SERVICES=notification,payments,billing-ingest PAYFLOW_EDGE_PORT=4620 npx jest --selectProjects e2e \
+ *   --testPathPatterns notification/test/e2e/first-story
  */
 import { payLinkToken } from '@payflow/shared';
 import { describeWithServices } from '@payflow/local-cloud/src/testing';
@@ -14,7 +16,7 @@ const PAYMENTS_API = process.env.PAYFLOW_PAYMENTS_URL ?? 'http://localhost:3200'
 const BILLS_BUCKET = 'payflow-billing-ingest-local-bills';
 
 describeWithServices(['payments', 'billing-ingest'])(
-  'bills file in, invoice paid on the web page, customer notified',
+  'bills file in, invoice paid through the API with its pay link, customer notified',
   () => {
     it('tells the customer the invoice is due, takes the payment, and confirms it by e-mail and SMS', async () => {
       const email = uniqueEmail('story');

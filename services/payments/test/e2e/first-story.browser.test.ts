@@ -10,7 +10,7 @@ import path from 'node:path';
 import { randomInt, randomUUID } from 'node:crypto';
 import { describeWithServices, launchChromium } from '@payflow/local-cloud/src/testing';
 import type { Browser } from 'playwright-core';
-import { ENDPOINT } from './local';
+import { ENDPOINT } from '../integration/local';
 
 const ARTIFACTS = path.resolve(__dirname, '../../../../test-artifacts/payments');
 
