@@ -1,4 +1,5 @@
 /** What integration tests and benchmarks of every service share: the HTTP APIs as a client sees them. */
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { execFileSync } from 'node:child_process';
@@ -232,4 +233,51 @@ export async function waitForMetric<T>(
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+const REPO = path.resolve(__dirname, '..', '..');
+
+/** The fixtures of one service in events/<service>/ (what `sls invoke local -p` takes), by file name. */
+export function serviceFixtures(service: string): Map<string, Json> {
+  const dir = path.join(REPO, 'events', service);
+  return new Map(
+    fs
+      .readdirSync(dir)
+      .filter((file) => file.endsWith('.json'))
+      .sort()
+      .map((file) => [file, JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as Json]),
+  );
+}
+
+/** What a synchronous Lambda Invoke answered: the function's result, or the error it ended with. */
+export interface Invocation {
+  result: Json;
+  functionError?: string;
+}
+
+/**
+ * Runs a deployed function as AWS would run it for a caller of the Lambda Invoke API (RequestResponse), through
+ * the local cloud's edge: `<service>-local-<name>` in its service's serverless-offline.
+ */
+export async function invokeFunction(
+  endpoint: string,
+  functionName: string,
+  event: unknown,
+): Promise<Invocation> {
+  const lambda = new LambdaClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const answer = await lambda.send(
+    new InvokeCommand({
+      FunctionName: functionName,
+      Payload: new TextEncoder().encode(JSON.stringify(event)),
+    }),
+  );
+  const text = answer.Payload ? new TextDecoder().decode(answer.Payload) : '';
+  return {
+    result: text ? (JSON.parse(text) as Json) : undefined,
+    ...(answer.FunctionError ? { functionError: answer.FunctionError } : {}),
+  };
 }
