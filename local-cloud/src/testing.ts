@@ -281,3 +281,37 @@ export async function invokeFunction(
     ...(answer.FunctionError ? { functionError: answer.FunctionError } : {}),
   };
 }
+
+/**
+ * The first line of the functions' logs (GET /_local/logs) that holds every one of `parts`, as soon as one is
+ * written; undefined when none is within the time. What a consumer logs on handling a message is the signal that
+ * it did, so a test need not sleep to show that nothing else happened.
+ */
+export async function waitForLogLine(
+  endpoint: string,
+  parts: string[],
+  timeoutMs = 20_000,
+): Promise<string | undefined> {
+  return (await waitForLogLines(endpoint, parts, 1, timeoutMs))[0];
+}
+
+/** Every line of the functions' logs so far that holds every one of `parts`. */
+export async function logLines(endpoint: string, parts: string[]): Promise<string[]> {
+  const logs = await (await fetch(`${endpoint}/_local/logs`)).text();
+  return logs.split('\n').filter((line) => parts.every((part) => line.includes(part)));
+}
+
+/** The matching lines once there are at least `count` of them (fewer when the time runs out). */
+export async function waitForLogLines(
+  endpoint: string,
+  parts: string[],
+  count: number,
+  timeoutMs = 20_000,
+): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const lines = await logLines(endpoint, parts);
+    if (lines.length >= count || Date.now() > deadline) return lines;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}

@@ -4,10 +4,12 @@
  */
 import { PassThrough } from 'node:stream';
 import { parse } from 'csv-parse/sync';
+import { logLines, waitForLogLines } from '@payflow/local-cloud/src/testing';
 import { writeBillsFile } from '../../scripts/bills-file';
 import {
   assertLocalCloud,
   bill,
+  ENDPOINT,
   EventWatch,
   ledger,
   readObject,
@@ -81,9 +83,14 @@ describe('a clean bills file', () => {
     const firstCompletion = (await settled(key, etag)).completedAt;
     const dueBefore = watch.of('InvoiceDue').length;
 
+    const skipped = ['Not ingesting', 'already ingested', key];
+    const skippedBefore = (await logLines(ENDPOINT, skipped)).length;
     const sameEtag = await upload(key, csv);
     expect(sameEtag).toBe(etag);
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    // The function ran for the second upload's notification and skipped the version it had ingested.
+    expect(await waitForLogLines(ENDPOINT, skipped, skippedBefore + 1, 60_000)).toHaveLength(
+      skippedBefore + 1,
+    );
     await watch.drain();
 
     expect((await settled(key, etag)).completedAt).toBe(firstCompletion);

@@ -5,6 +5,7 @@
  */
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { waitForLogLine } from '@payflow/local-cloud/src/testing';
 import { randomUUID } from 'node:crypto';
 import {
   busEventsFor,
@@ -236,7 +237,9 @@ describe('a payment session serves one order outcome', () => {
 });
 
 describe('only a real, matching payment completes the task', () => {
-  async function putPaymentSucceeded(data: Record<string, unknown>) {
+  /** Puts a PaymentSucceeded on the bus as if payments had; returns its correlation id. */
+  async function putPaymentSucceeded(data: Record<string, unknown>): Promise<string> {
+    const correlationId = `forged-${randomUUID()}`;
     const out = await bus().send(
       new PutEventsCommand({
         Entries: [
@@ -248,7 +251,7 @@ describe('only a real, matching payment completes the task', () => {
               id: randomUUID(),
               version: 1,
               occurredAt: new Date().toISOString(),
-              correlationId: `forged-${randomUUID()}`,
+              correlationId,
               data,
             }),
           },
@@ -256,6 +259,14 @@ describe('only a real, matching payment completes the task', () => {
       }),
     );
     expect(out.FailedEntryCount).toBe(0);
+    return correlationId;
+  }
+
+  /** completePaymentTask's own word that it handled the event and refused it: nothing was completed. */
+  async function refusal(correlationId: string) {
+    const line = await waitForLogLine(endpoint(), ['Payment result refused', correlationId], 60_000);
+    expect(line).toBeDefined();
+    return line!;
   }
 
   it('a contract-valid PaymentSucceeded with no payment behind it leaves the order waiting', async () => {
@@ -270,15 +281,16 @@ describe('only a real, matching payment completes the task', () => {
       card: { brand: 'visa', last4: '4242' },
       notification: { channels: ['email'], email: body.customer.email },
     };
-    await putPaymentSucceeded(forged);
+    const correlationId = await putPaymentSucceeded(forged);
     // The forged event reached the bus (and checkout's rule) ...
     await until(
       'the forged event on the bus',
       () => busEventsFor(started.orderId),
       (events) => events.some((event) => event.detail.data.paymentId === forged.paymentId),
     );
+    // ... completePaymentTask handled it and refused it (payments has no such payment) ...
+    expect(await refusal(correlationId)).toContain(`payments has no payment ${forged.paymentId}`);
     // ... and the order is still waiting for a payment; paying the real session then confirms it.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
     expect((await readOrder(started.orderId)).status).toBe('AWAITING_PAYMENT');
     const paid = await paySession(awaiting.payment.sessionId);
     expect(paid.status).toBe(201);
@@ -296,7 +308,7 @@ describe('only a real, matching payment completes the task', () => {
     const body = checkoutBody();
     const started = await startCheckout(body);
     const awaiting = await waitForSession(started.orderId);
-    await putPaymentSucceeded({
+    const correlationId = await putPaymentSucceeded({
       paymentId: otherPaid.body.paymentId,
       orderId: started.orderId,
       sessionId: awaiting.payment.sessionId,
@@ -304,7 +316,8 @@ describe('only a real, matching payment completes the task', () => {
       card: { brand: 'visa', last4: '4242' },
       notification: { channels: ['email'], email: body.customer.email },
     });
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Handled and refused (payments says the payment is another order's), so the order still waits.
+    expect(await refusal(correlationId)).toContain(`is not for order ${started.orderId}`);
     expect((await readOrder(started.orderId)).status).toBe('AWAITING_PAYMENT');
     // Nor was the other order's payment refunded on this order's account.
     expect((await payments('GET', `/payments/${otherPaid.body.paymentId}`)).body.status).toBe('SUCCEEDED');

@@ -19,6 +19,7 @@ import {
   payLinkFor,
   seedBill,
   tokenOf,
+  waitForEvents,
 } from './local';
 
 const ISSUER = process.env.PAYFLOW_TOKEN_ISSUER ?? `${ENDPOINT}/local_payflowlocal`;
@@ -333,8 +334,13 @@ describe('strangers are slowed down', () => {
       key: newKey(),
     });
     expect(other.status).toBe(201);
-    // No eleventh charge: ten PaymentFailed events for this invoice, no more.
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // No eleventh charge: ten PaymentFailed events for this invoice, no more. The other card's payment came
+    // after all of them; once its PaymentSucceeded is on the bus, so is anything the declines published.
+    const [succeeded] = await waitForEvents(
+      (event) =>
+        event['detail-type'] === 'PaymentSucceeded' && event.detail.data.paymentId === other.body.paymentId,
+    );
+    expect(succeeded).toBeDefined();
     const failed = (await busEvents()).filter(
       (event) => event['detail-type'] === 'PaymentFailed' && event.detail.data.invoiceId === bill.invoiceId,
     );

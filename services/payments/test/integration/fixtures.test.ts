@@ -7,7 +7,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { invokeFunction, serviceFixtures, type Invocation } from '@payflow/local-cloud/src/testing';
+import {
+  invokeFunction,
+  serviceFixtures,
+  waitForLogLine,
+  type Invocation,
+} from '@payflow/local-cloud/src/testing';
 import { api, bearerOf, documents, ENDPOINT, INVOICES_TABLE } from './local';
 
 const fixtures = serviceFixtures('payments');
@@ -39,16 +44,6 @@ async function batch(functionName: string, event: unknown) {
   const invocation = await invoke(functionName, event);
   expect(invocation.functionError).toBeUndefined();
   return invocation.result;
-}
-
-async function waitForLogLine(parts: string[], timeoutMs = 20_000): Promise<string | undefined> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const logs = await (await fetch(`${ENDPOINT}/_local/logs`)).text();
-    const line = logs.split('\n').find((candidate) => parts.every((part) => candidate.includes(part)));
-    if (line || Date.now() > deadline) return line;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }
 
 beforeAll(async () => {
@@ -229,7 +224,7 @@ describe('events/payments fixtures, through the Lambda Invoke API', () => {
       expect(await batch('refundPayment', fixtures.get('refund-requested-sqs.json'))).toEqual({
         batchItemFailures: [],
       });
-      expect(await waitForLogLine(['Refund refused', 'pay-payflow-local-0009'])).toBeDefined();
+      expect(await waitForLogLine(ENDPOINT, ['Refund refused', 'pay-payflow-local-0009'])).toBeDefined();
     },
   };
 

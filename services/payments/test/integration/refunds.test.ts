@@ -4,6 +4,7 @@
  */
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { buildEventDetail, RefundRequested, type EventDataInputOf } from '@payflow/shared';
+import { waitForLogLine as waitForLogLineAt } from '@payflow/local-cloud/src/testing';
 import { randomUUID } from 'node:crypto';
 import {
   api,
@@ -75,15 +76,7 @@ async function waitForPayment(paymentId: string, status: string, timeoutMs = 20_
 }
 
 /** Polls what the functions printed until a line has every one of `parts`. */
-async function waitForLogLine(parts: string[], timeoutMs = 20_000): Promise<string | undefined> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const logs = await (await fetch(`${ENDPOINT}/_local/logs`)).text();
-    const line = logs.split('\n').find((candidate) => parts.every((part) => candidate.includes(part)));
-    if (line || Date.now() > deadline) return line;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
+const waitForLogLine = (parts: string[], timeoutMs?: number) => waitForLogLineAt(ENDPOINT, parts, timeoutMs);
 
 /** The local console's view of a queue: every message, in flight or not (payments' page server, :3000). */
 const QUEUE_MESSAGES =
