@@ -5,23 +5,13 @@
  * one test), nothing else: the catalogue's prices, the address, the forged payment results are the fixtures' own.
  */
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { invokeFunction, serviceFixtures, type Invocation } from '@payflow/local-cloud/src/testing';
-import { endpoint, readOrder, startCheckout, checkoutBody, waitForSession } from './local';
+import { checkoutBody, documents, endpoint, readOrder, startCheckout, waitForSession } from './local';
 
 const FIXTURE_ORDER = 'ord_3f1c0d9a2b7e4c5d6e7f8a9b';
 const ORDERS_TABLE = 'payflow-checkout-local-orders';
 const fixtures = serviceFixtures('checkout');
-
-const documents = () =>
-  DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: endpoint(),
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    }),
-  );
 
 const newOrderId = () => `ord_${randomUUID().replace(/-/g, '').slice(0, 24)}`;
 
@@ -126,39 +116,20 @@ describe('events/checkout fixtures, through the Lambda Invoke API', () => {
       expect(retried).toEqual({ result: { sessionId: awaiting.payment.sessionId, reused: true } });
     },
     // Results payments never made: not believed, so no task is completed.
-    'completePaymentTask-succeeded.json': async () => {
-      const ignored = await invoke(
-        'completePaymentTask',
-        fixtureFor('completePaymentTask-succeeded.json', newOrderId()),
-      );
-      expect(ignored.result).toMatchObject({
-        result: 'ignored',
-        detailType: 'PaymentSucceeded',
-        why: 'payments has no payment pay_fixture_0001',
-      });
-    },
-    'completePaymentTask-failed.json': async () => {
-      const ignored = await invoke(
-        'completePaymentTask',
-        fixtureFor('completePaymentTask-failed.json', newOrderId()),
-      );
-      expect(ignored.result).toMatchObject({
-        result: 'ignored',
-        detailType: 'PaymentFailed',
-        why: 'payments has no payment pay_fixture_0002',
-      });
-    },
-    'completePaymentTask-expired.json': async () => {
-      const ignored = await invoke(
-        'completePaymentTask',
-        fixtureFor('completePaymentTask-expired.json', newOrderId()),
-      );
-      expect(ignored.result).toMatchObject({
-        result: 'ignored',
-        detailType: 'PaymentSessionExpired',
-        why: 'payments has no session ps_fixture_0001',
-      });
-    },
+    ...Object.fromEntries(
+      [
+        ['succeeded', 'PaymentSucceeded', 'payments has no payment pay_fixture_0001'],
+        ['failed', 'PaymentFailed', 'payments has no payment pay_fixture_0002'],
+        ['expired', 'PaymentSessionExpired', 'payments has no session ps_fixture_0001'],
+      ].map(([outcome, detailType, why]) => [
+        `completePaymentTask-${outcome}.json`,
+        async () => {
+          const event = fixtureFor(`completePaymentTask-${outcome}.json`, newOrderId());
+          const ignored = await invoke('completePaymentTask', event);
+          expect(ignored.result).toMatchObject({ result: 'ignored', detailType, why });
+        },
+      ]),
+    ),
   };
 
   it('has a case for every fixture in the folder', () => {

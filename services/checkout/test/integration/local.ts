@@ -78,7 +78,8 @@ export function checkoutBody(overrides: Record<string, unknown> = {}) {
 
 export const CATALOGUE_TABLE = 'payflow-checkout-local-catalogue';
 
-const documents = () =>
+/** The checkout tables through the document client (catalogue stock, orders). */
+export const documents = () =>
   DynamoDBDocumentClient.from(
     new DynamoDBClient({
       endpoint: endpoint(),
