@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { invokeFunction, serviceFixtures, type Invocation } from '@payflow/local-cloud/src/testing';
+import { DEADLINE_PASSED_ERROR } from '../../src/domain/payment';
 import { checkoutBody, documents, endpoint, readOrder, startCheckout, waitForSession } from './local';
 
 const FIXTURE_ORDER = 'ord_3f1c0d9a2b7e4c5d6e7f8a9b';
@@ -105,7 +106,7 @@ describe('events/checkout fixtures, through the Lambda Invoke API', () => {
       // which the state machine catches as a timeout.
       const stale = await invoke('requestPayment', fixtureFor('requestPayment.json', newOrderId()));
       expect(stale.functionError).toBeDefined();
-      expect(stale.result).toMatchObject({ errorType: 'PaymentDeadlinePassed' });
+      expect(stale.result).toMatchObject({ errorType: DEADLINE_PASSED_ERROR });
       // Entered now, for an order already waiting on its session, it hands the same session back (a retry).
       const started = await startCheckout(checkoutBody());
       const awaiting = await waitForSession(started.orderId);
