@@ -201,14 +201,17 @@ describe('events/payments fixtures, through the Lambda Invoke API', () => {
         }),
       );
       expect(closed.statusCode).toBe(410);
-      // A session of its own, paid with the fixture's card.
-      const open = await api('POST', '/payment-sessions', {
-        body: {
-          orderId: `ord-fixture-${randomUUID().slice(0, 8)}`,
-          amount: { amount: 4999, currency: 'EUR' },
-        },
-      });
-      expect(open.status).toBe(201);
+      // A session of its own (createPaymentSession's fixture, for another order), paid with the fixture's card;
+      // the receipt goes where the session says.
+      const open = await http(
+        'createPaymentSession',
+        fixtureWith(
+          'createPaymentSession.json',
+          { 'ord-payflow-local-0002': `ord-fixture-${randomUUID().slice(0, 8)}` },
+          await bearerOf('tea-shop'),
+        ),
+      );
+      expect(open.statusCode).toBe(201);
       const paid = await http(
         'payPaymentSession',
         fixtureWith('payPaymentSession.json', {
