@@ -13,7 +13,7 @@ import {
   waitForLogLine,
   type Invocation,
 } from '@payflow/local-cloud/src/testing';
-import { api, bearerOf, documents, ENDPOINT, INVOICES_TABLE } from './local';
+import { api, bearerOf, documents, ENDPOINT, ensureInvoicesTable, INVOICES_TABLE } from './local';
 
 const fixtures = serviceFixtures('payments');
 /** Response bodies are checked by the tests' expectations, not by types. */
@@ -47,6 +47,7 @@ async function batch(functionName: string, event: unknown) {
 }
 
 beforeAll(async () => {
+  await ensureInvoicesTable();
   // Invoice 10452 of the fixtures (Grace Hopper, 125.50 EUR, customer CUS-1), as billing-ingest writes it.
   await documents.send(
     new PutCommand({
