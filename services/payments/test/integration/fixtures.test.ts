@@ -223,6 +223,23 @@ describe('events/payments fixtures, through the Lambda Invoke API', () => {
       expect(paid.statusCode).toBe(201);
       expect(paid.body).toMatchObject({ status: 'SUCCEEDED', card: { brand: 'visa', last4: '4242' } });
     },
+    'recordBilledCustomers.json': async () => {
+      // A bills file stated tea-shop's customer CUST-10452: registered; the same statement again changes nothing.
+      const event = fixtures.get('recordBilledCustomers.json');
+      expect(await batch('recordBilledCustomers', event)).toEqual({ batchItemFailures: [] });
+      const merchant = await bearerOf('tea-shop');
+      const customer = await api('GET', '/customers/CUST-10452', { headers: merchant });
+      expect(customer.status).toBe(200);
+      expect(customer.body).toMatchObject({
+        customerId: 'CUST-10452',
+        merchantId: 'tea-shop',
+        name: 'Grace Hopper',
+        email: 'grace.hopper@example.com',
+        phone: '+14155550123',
+      });
+      expect(await batch('recordBilledCustomers', event)).toEqual({ batchItemFailures: [] });
+      expect((await api('GET', '/customers/CUST-10452', { headers: merchant })).body).toEqual(customer.body);
+    },
     'refund-requested-sqs.json': async () => {
       // README: answered with no failures; its payment does not exist, so the refund is refused in the log.
       expect(await batch('refundPayment', fixtures.get('refund-requested-sqs.json'))).toEqual({
