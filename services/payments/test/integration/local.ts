@@ -8,7 +8,7 @@ import {
 import { DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { payLinkToken } from '@payflow/shared';
-import { callApi, localToken, type ApiRequestOptions } from '@payflow/local-cloud/src/testing';
+import { callApi, localToken, logLines, type ApiRequestOptions } from '@payflow/local-cloud/src/testing';
 
 /** The jest globalSetup's local cloud (its edge port follows PAYFLOW_EDGE_PORT); the workers inherit its address. */
 export const ENDPOINT = process.env.AWS_ENDPOINT_URL ?? 'http://localhost:4566';
@@ -239,4 +239,30 @@ export async function injectFault(fault: {
     body: JSON.stringify({ count: 1, ...fault }),
   });
   if (response.status >= 300) throw new Error(`fault not set: ${response.status} ${await response.text()}`);
+}
+
+/** serverless-offline's line when a run of the reconciler has finished, with its request id. */
+const RECONCILER_RUN = /\(λ: reconcilePayments\) RequestId: (\S+)/;
+
+const reconcilerRunIds = async () =>
+  new Set(
+    (await logLines(ENDPOINT, ['(λ: reconcilePayments) RequestId'])).map(
+      (line) => RECONCILER_RUN.exec(line)?.[1],
+    ),
+  );
+
+/**
+ * Waits until the reconciler (every 3 s in tests) has finished `runs` runs it had not finished when called:
+ * whatever those runs would publish (an unsent outcome, a duplicate) has been published by then.
+ */
+export async function reconcilerRunsFinish(runs: number, timeoutMs = 60_000): Promise<void> {
+  const before = await reconcilerRunIds();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const finished = [...(await reconcilerRunIds())].filter((id) => !before.has(id));
+    if (finished.length >= runs) return;
+    if (Date.now() > deadline)
+      throw new Error(`The reconciler finished ${finished.length} of ${runs} runs within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }

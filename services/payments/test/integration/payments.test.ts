@@ -16,6 +16,7 @@ import {
   NOTIFY,
   PAYMENT_TABLES,
   payBody,
+  reconcilerRunsFinish,
   scanAll,
   seedBill,
   waitForEvents,
@@ -208,8 +209,9 @@ describe('Idempotency-Key', () => {
     expect((await api('GET', `/invoices/${bill.invoiceId}`)).body.balance.amount).toBe(7500);
     const history = await api('GET', `/customers/${bill.customerId}/payments`);
     expect(history.body.payments).toHaveLength(1);
-    // Give a stray duplicate time to arrive before counting.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // The requests published what they made before answering; only the reconciler publishes later (an outcome
+    // it finds unsent). Two whole runs of it, and a stray duplicate would be on the bus.
+    await reconcilerRunsFinish(3);
     const events = (await busEvents()).filter((e) => e.detail.data.invoiceId === bill.invoiceId);
     expect(events).toHaveLength(1);
   });

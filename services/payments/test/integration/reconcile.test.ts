@@ -14,6 +14,7 @@ import {
   newKey,
   PAYMENT_TABLES,
   payBody,
+  reconcilerRunsFinish,
   seedBill,
   waitForEvents,
   type BusEvent,
@@ -36,8 +37,9 @@ async function outcomeEvents(paymentId: string): Promise<BusEvent[]> {
     ['PaymentSucceeded', 'PaymentFailed'].includes(event['detail-type']) &&
     event.detail.data.paymentId === paymentId;
   await waitForEvents(isOutcome, 1, 60_000);
-  // Two more reconciler periods: a republished event would show up here.
-  await new Promise((resolve) => setTimeout(resolve, 7_000));
+  // Two more whole reconciler runs (three finished: the first may have begun before the outcome arrived): a
+  // republished event would show up here.
+  await reconcilerRunsFinish(3);
   return waitForEvents(isOutcome, 99, 0);
 }
 
