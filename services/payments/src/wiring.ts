@@ -14,6 +14,7 @@ import { createRefundStore } from './adapters/refunds';
 import { createSessionStore, createSessionTarget } from './adapters/sessions';
 import { readConfig, type PaymentsConfig } from './config';
 import { invoiceRules } from './domain/invoice';
+import type { Customer } from './domain/customer';
 import type { Payout, PayoutOutboxEvent } from './domain/payout';
 import type { PayoutDependencies } from './domain/payout-flow';
 import type { OutboxPublisher, PaymentDependencies, PaymentRules, PaymentTarget } from './domain/pay';
@@ -152,4 +153,21 @@ export function requestDeadline(context: Pick<Context, 'getRemainingTimeInMillis
 export function correlationIdOf(headers: Record<string, string | undefined>, requestId: string): string {
   const given = headers['x-correlation-id']?.trim();
   return given && /^[\w.:\-/]{1,128}$/.test(given) ? given : requestId;
+}
+
+/**
+ * Tells the bus a customer's channels and addresses as just stored (notification keeps its own copy). After the
+ * write, so a failure here leaves the customer saved and the request answered: it is logged, and notification keeps
+ * the copy it had until the customer's next change is announced.
+ */
+export async function announceCustomer(customer: Customer, correlationId: string): Promise<void> {
+  try {
+    await services().events.customerChanged(customer, correlationId);
+  } catch (error) {
+    logger.error('Customer saved but not announced to notification', {
+      customerId: customer.customerId,
+      version: customer.version,
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
 }

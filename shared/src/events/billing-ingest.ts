@@ -36,18 +36,27 @@ export const BillsIngestFailed = defineEventContract({
   schema: z.strictObject({ fileKey: ObjectKeySchema, reason: ReasonSchema }),
 });
 
-/** An invoice with an outstanding balance: the customer is told how much, by when, and how to pay. */
+/**
+ * An invoice with an outstanding balance: the customer is told how much, by when, and how to pay. `contact` is the
+ * row's own choice; without it, `customer` names a merchant's customer whose stored channels notification uses.
+ */
 export const InvoiceDue = defineEventContract({
   source,
   detailType: 'InvoiceDue',
   version: 1,
-  schema: z.strictObject({
-    invoiceId: IdentifierSchema,
-    customerName: z.string().trim().min(1, { error: 'customerName must not be empty' }).max(200),
-    balance: MoneySchema,
-    dueDate: CalendarDateSchema,
-    contact: NotificationChoiceSchema,
-  }),
+  schema: z
+    .strictObject({
+      invoiceId: IdentifierSchema,
+      customerName: z.string().trim().min(1, { error: 'customerName must not be empty' }).max(200),
+      balance: MoneySchema,
+      dueDate: CalendarDateSchema,
+      contact: NotificationChoiceSchema.optional(),
+      customer: z.strictObject({ id: IdentifierSchema, merchantId: IdentifierSchema }).optional(),
+    })
+    .refine((data) => data.contact !== undefined || data.customer !== undefined, {
+      error: 'contact is required unless customer names whose stored channels to use',
+      path: ['contact'],
+    }),
 });
 
 /**

@@ -3,6 +3,7 @@ export * from './contract';
 export * from './billing-ingest';
 export * from './payments';
 export * from './payouts';
+export * from './customers';
 export * from './checkout';
 export * from './notification';
 export * from './registry';

@@ -7,6 +7,7 @@ import {
   ShippingUnavailable,
 } from './checkout';
 import type { EventContract, EventDetailOf } from './contract';
+import { CustomerRegistered, CustomerUpdated } from './customers';
 import { NotificationFailed } from './notification';
 import { PaymentFailed, PaymentRefunded, PaymentSessionExpired, PaymentSucceeded } from './payments';
 import { PayoutFailed, PayoutRequested, PayoutSent } from './payouts';
@@ -24,6 +25,8 @@ export const eventContracts = {
   PayoutRequested,
   PayoutSent,
   PayoutFailed,
+  CustomerRegistered,
+  CustomerUpdated,
   OrderConfirmed,
   OrderRejected,
   ShippingUnavailable,

@@ -182,6 +182,8 @@ describe('registry', () => {
         'PayoutRequested',
         'PayoutSent',
         'PayoutFailed',
+        'CustomerRegistered',
+        'CustomerUpdated',
         'OrderConfirmed',
         'OrderRejected',
         'ShippingUnavailable',

@@ -1,5 +1,7 @@
 import {
   createPublisher,
+  CustomerRegistered,
+  CustomerUpdated,
   PaymentFailed,
   PaymentRefunded,
   PaymentSessionExpired,
@@ -11,6 +13,7 @@ import {
   type Publisher,
 } from '@payflow/shared';
 import { paidFor, stableEventId, type OutboxEvent, type Payment } from '../domain/payment';
+import { customerChangedEvent, type Customer } from '../domain/customer';
 import type { PayoutOutboxEvent } from '../domain/payout';
 import type { PaymentSession } from '../domain/session';
 
@@ -31,6 +34,13 @@ export function createPaymentEvents(
         occurredAt: event.occurredAt,
         correlationId: event.correlationId,
       });
+    },
+
+    /** Announces a customer's channels and addresses as now stored (notification keeps its own copy). */
+    async customerChanged(customer: Customer, correlationId: string): Promise<void> {
+      const event = customerChangedEvent(customer);
+      const contract = event.detailType === 'CustomerRegistered' ? CustomerRegistered : CustomerUpdated;
+      await publisher.publish(contract, event.data, { id: event.id, correlationId });
     },
 
     /** Sends a payout event recorded in its outbox, with its recorded id and time. */

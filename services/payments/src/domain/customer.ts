@@ -1,5 +1,7 @@
 import {
+  stableEventId,
   type CustomerDetailsIngestedData,
+  type CustomerPreferencesData,
   EmailSchema,
   IdentifierSchema,
   NotificationChannelSchema,
@@ -144,7 +146,7 @@ function detailsAsOfOf(customer: Customer): string {
 
 export type BilledCustomerChange =
   | { kind: 'create' | 'update'; customer: Customer }
-  | { kind: 'ignore'; reason: 'another merchant' | 'not newer' };
+  | { kind: 'ignore'; reason: 'another merchant' | 'not newer' | 'already applied' };
 
 /**
  * What a bills file's statement of a customer does. A new customer is the file's merchant's, with a channel per
@@ -178,7 +180,10 @@ export function billedCustomerChange(
     };
   }
   if (current.merchantId !== details.merchantId) return { kind: 'ignore', reason: 'another merchant' };
-  if (asOf <= detailsAsOfOf(current)) return { kind: 'ignore', reason: 'not newer' };
+  const held = detailsAsOfOf(current);
+  // The very statement the customer holds: a redelivery after a crash, or a replay; nothing changes.
+  if (asOf === held) return { kind: 'ignore', reason: 'already applied' };
+  if (asOf < held) return { kind: 'ignore', reason: 'not newer' };
   return {
     kind: 'update',
     customer: {
@@ -199,6 +204,28 @@ export function notificationChoiceOf(customer: Customer): NotificationChoice {
     channels: customer.channels,
     ...(customer.email ? { email: customer.email } : {}),
     ...(customer.phone ? { phone: customer.phone } : {}),
+  };
+}
+
+/**
+ * What notification keeps of a customer (CustomerRegistered for version 1, CustomerUpdated after): channels and
+ * addresses, never the name or payout destination. The id follows from the customer and version, so announcing the
+ * same version again is the same event.
+ */
+export function customerChangedEvent(customer: Customer): {
+  detailType: 'CustomerRegistered' | 'CustomerUpdated';
+  id: string;
+  data: CustomerPreferencesData;
+} {
+  return {
+    detailType: customer.version === 1 ? 'CustomerRegistered' : 'CustomerUpdated',
+    id: stableEventId('payments', 'customer', customer.customerId, String(customer.version)),
+    data: {
+      customerId: customer.customerId,
+      merchantId: customer.merchantId,
+      version: customer.version,
+      ...notificationChoiceOf(customer),
+    },
   };
 }
 

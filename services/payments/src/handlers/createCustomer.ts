@@ -1,7 +1,7 @@
 import { ConflictError, httpHandler, withCorrelationId } from '@payflow/shared';
 import { CreateCustomerBodySchema, customerView, newCustomer } from '../domain/customer';
 import { authorize } from '../guards';
-import { correlationIdOf, logger, services } from '../wiring';
+import { announceCustomer, correlationIdOf, logger, services } from '../wiring';
 
 /**
  * POST /customers (scope payments/customers): registers one of the caller's customers, with how they want to hear
@@ -10,7 +10,8 @@ import { correlationIdOf, logger, services } from '../wiring';
 export const handler = httpHandler(
   { body: CreateCustomerBodySchema, logger },
   async ({ body, headers, context }) => {
-    withCorrelationId(logger, correlationIdOf(headers, context.awsRequestId));
+    const correlationId = correlationIdOf(headers, context.awsRequestId);
+    withCorrelationId(logger, correlationId);
     const principal = await authorize(headers, 'payments/customers');
     const customer = newCustomer(body, principal.clientId, new Date());
     if (!(await services().customers.create(customer))) {
@@ -18,6 +19,7 @@ export const handler = httpHandler(
         `A customer with id ${body.customerId} already exists; choose another id, or PATCH /customers/{id} to change it`,
       );
     }
+    await announceCustomer(customer, correlationId);
     logger.info('Customer registered', {
       customerId: customer.customerId,
       merchantId: customer.merchantId,

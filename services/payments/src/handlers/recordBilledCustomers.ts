@@ -41,9 +41,16 @@ async function recordBilledCustomer(record: SQSRecord): Promise<void> {
           "A bills file names another merchant's customer id; that customer is left as it is",
           about,
         );
-      } else {
-        logger.info('Customer details already as new as the file states; nothing changed', about);
+        return;
       }
+      logger.info('Customer details already as new as the file states; nothing changed', {
+        ...about,
+        reason: change.reason,
+      });
+      // This statement was written before: announce the customer again (same id), in case a crash came between.
+      const current =
+        change.reason === 'already applied' ? await customers.get(details.customerId) : undefined;
+      if (current) await services().events.customerChanged(current, detail.correlationId);
       return;
     }
     const written =
@@ -51,6 +58,8 @@ async function recordBilledCustomer(record: SQSRecord): Promise<void> {
         ? await customers.create(change.customer)
         : await customers.replace(change.customer);
     if (written) {
+      // Thrown on failure: the record comes back, finds the statement applied, and announces it then.
+      await services().events.customerChanged(change.customer, detail.correlationId);
       logger.info(
         change.kind === 'create'
           ? 'Customer registered from a bills file'

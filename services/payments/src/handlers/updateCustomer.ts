@@ -8,7 +8,7 @@ import {
 import { z } from 'zod';
 import { customerView, UpdateCustomerBodySchema, updatedCustomer } from '../domain/customer';
 import { authorize, customerFor } from '../guards';
-import { correlationIdOf, logger, services } from '../wiring';
+import { announceCustomer, correlationIdOf, logger, services } from '../wiring';
 
 /**
  * PATCH /customers/{customerId} (scope payments/customers): contact details and channel preferences. The result
@@ -17,7 +17,8 @@ import { correlationIdOf, logger, services } from '../wiring';
 export const handler = httpHandler(
   { body: UpdateCustomerBodySchema, path: z.strictObject({ customerId: IdentifierSchema }), logger },
   async ({ body, path, headers, context }) => {
-    withCorrelationId(logger, correlationIdOf(headers, context.awsRequestId));
+    const correlationId = correlationIdOf(headers, context.awsRequestId);
+    withCorrelationId(logger, correlationId);
     const principal = await authorize(headers, 'payments/customers');
     const current = await customerFor(principal, path.customerId);
     const { customer, problems } = updatedCustomer(current, body, new Date());
@@ -25,6 +26,7 @@ export const handler = httpHandler(
     if (!(await services().customers.replace(customer))) {
       throw new ConflictError(`Customer ${path.customerId} was changed meanwhile; read it again and retry`);
     }
+    await announceCustomer(customer, correlationId);
     logger.info('Customer updated', {
       customerId: customer.customerId,
       fields: Object.keys(body),

@@ -70,7 +70,10 @@ describe('a bills file stating customer details', () => {
 
   it('the same statement again (a replay or a duplicate delivery) changes nothing', () => {
     const first = applied(undefined, stated())!;
-    expect(billedCustomerChange(first, stated(), later)).toEqual({ kind: 'ignore', reason: 'not newer' });
+    expect(billedCustomerChange(first, stated(), later)).toEqual({
+      kind: 'ignore',
+      reason: 'already applied',
+    });
   });
 
   it("never overwrites a merchant's PATCH made after the file was uploaded", () => {

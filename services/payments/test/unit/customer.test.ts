@@ -1,5 +1,7 @@
+import { CustomerUpdated } from '@payflow/shared';
 import {
   CreateCustomerBodySchema,
+  customerChangedEvent,
   customerView,
   mayActOnCustomer,
   newCustomer,
@@ -58,5 +60,26 @@ describe('customers', () => {
     });
     expect(view.payoutDestination).toEqual({ type: 'bank_account', masked: '****5555' });
     expect(JSON.stringify(view)).not.toMatch(/rcp_x|fingerprint/);
+  });
+
+  it("announces a customer's channels and addresses by version, never the name, under a stable id", () => {
+    const registered = customerChangedEvent(ada);
+    expect(registered).toMatchObject({
+      detailType: 'CustomerRegistered',
+      data: {
+        customerId: 'cust-1',
+        merchantId: 'tea-shop',
+        version: 1,
+        channels: ['email'],
+        email: 'ada@example.com',
+      },
+    });
+    expect(JSON.stringify(registered.data)).not.toContain('Ada"');
+    const patched = updatedCustomer(ada, { channels: ['sms'] }, now).customer;
+    const updated = customerChangedEvent(patched);
+    expect(updated.detailType).toBe('CustomerUpdated');
+    expect(CustomerUpdated.schema.safeParse(updated.data).success).toBe(true);
+    expect(updated.id).toBe(customerChangedEvent(patched).id);
+    expect(updated.id).not.toBe(registered.id);
   });
 });
