@@ -79,10 +79,20 @@ export function buildFixtures(): Record<string, unknown> {
   const payouts = {
     Records: [contractExample('PayoutSent'), textedOnly].map((event, index) => sqsRecord(event, index)),
   };
+  // payments' announcements of a customer's channels, for recordCustomerChoices (its own queue).
+  const customerChoices = {
+    Records: [contractExample('CustomerRegistered'), contractExample('CustomerUpdated')].map(
+      (event, index) => ({
+        ...sqsRecord(event, index),
+        eventSourceARN: QUEUE_ARN.replace('-notifications', '-customer-choices'),
+      }),
+    ),
+  };
   return {
     'sqs-batch.json': batch,
     'sqs-batch-with-invalid-record.json': withPoison,
     'sqs-batch-payouts.json': payouts,
+    'sqs-batch-customer-choices.json': customerChoices,
   };
 }
 

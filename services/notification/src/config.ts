@@ -4,6 +4,8 @@ import { positiveNumberSetting, readEnvironment, requiredSetting } from '@payflo
 export interface NotificationConfig {
   eventBusName: string;
   sendsTable: string;
+  /** Notification's copy of customers' stored channels (from payments' CustomerRegistered / CustomerUpdated). */
+  customersTable: string;
   senderEmail: string;
   /** First retry delay of a transiently failed record; doubles per receive. */
   retryBaseSeconds: number;
@@ -27,6 +29,7 @@ export interface NotificationConfig {
 const SETTINGS = {
   EVENT_BUS_NAME: requiredSetting(),
   SENDS_TABLE: requiredSetting(),
+  CUSTOMERS_TABLE: requiredSetting(),
   SENDER_EMAIL: requiredSetting(),
   RETRY_BASE_SECONDS: positiveNumberSetting(),
   SEND_RECORD_DAYS: positiveNumberSetting(),
@@ -45,6 +48,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): NotificationCo
   return {
     eventBusName: settings.EVENT_BUS_NAME,
     sendsTable: settings.SENDS_TABLE,
+    customersTable: settings.CUSTOMERS_TABLE,
     senderEmail: settings.SENDER_EMAIL,
     retryBaseSeconds: settings.RETRY_BASE_SECONDS,
     sendRecordDays: settings.SEND_RECORD_DAYS,

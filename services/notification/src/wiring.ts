@@ -1,4 +1,5 @@
 import { createLogger, type Logger } from '@payflow/shared';
+import { createCustomerChoices } from './adapters/customer-choices';
 import { createEmailSender } from './adapters/email';
 import { invoiceAccessFor } from './adapters/pay-links';
 import { createNotificationEvents } from './adapters/events';
@@ -26,6 +27,7 @@ const SAFETY_MS = 5_000;
 function build() {
   const config = readConfig();
   const sends = createSendsTable({ tableName: config.sendsTable, recordDays: config.sendRecordDays });
+  const customerChoices = createCustomerChoices({ tableName: config.customersTable });
   const events = createNotificationEvents(config.eventBusName);
   const email = createEmailSender(config.senderEmail);
   const sms = createSmsSender();
@@ -58,6 +60,7 @@ function build() {
         request.channel === 'email'
           ? email.suppressionReason(request.address)
           : sms.optOutReason(request.address),
+      storedChoices: (customers) => customerChoices.choicesOf(customers),
       claim: (requests) => sends.claim(requests, leaseUntil, lane === 'reminders'),
       // Below 50 a second per worker, a batch of 100 takes seconds to send: claims and records overlap the sends.
       pipelined: lane === 'reminders' && (await ratePerWorker()) < 50,
@@ -74,5 +77,5 @@ function build() {
   /** The reminders wait this long when their share of the day's quota is spent; undefined while it is not. */
   const dailyQuotaWait = async () =>
     dailyShareSpent(await sendQuota(), config.transactionalShare) ? config.dailyQuotaRetrySeconds : undefined;
-  return { config, lanePorts, dailyQuotaWait, scheduleRetry: createRetryScheduler() };
+  return { config, lanePorts, dailyQuotaWait, customerChoices, scheduleRetry: createRetryScheduler() };
 }

@@ -180,8 +180,9 @@ export async function runIngestPipeline(input: PipelineInput): Promise<PipelineO
     const announcingCustomers =
       customers.length > 0 ? input.events.publishCustomerDetails(customers) : Promise.resolve();
     const due: InvoiceDueEvent[] = [];
-    for (const bill of bills.filter(mayBeDue)) {
-      const data = invoiceDue(bill, paid.get(bill.invoiceId)?.paidAmount);
+    const merchantId = input.customers?.merchantId;
+    for (const bill of bills.filter((bill) => mayBeDue(bill, merchantId))) {
+      const data = invoiceDue(bill, paid.get(bill.invoiceId)?.paidAmount, merchantId);
       if (data) due.push({ id: invoiceDueEventId(bill, file.billDate), data });
       else counts.alreadyPaid += 1;
     }

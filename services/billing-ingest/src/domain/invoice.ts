@@ -96,14 +96,26 @@ export function invoiceStatus(billedAmount: number, paidAmount: number | undefin
   return (paidAmount ?? 0) > 0 ? 'PARTIALLY_PAID' : 'DUE';
 }
 
-/** Whether a customer could be told about this bill at all, before the ledger is read. */
-export function mayBeDue(bill: Bill): boolean {
-  return !bill.isProcessed && bill.channels.length > 0 && bill.billed.amount > 0;
+/**
+ * Whether a customer could be told about this bill at all, before the ledger is read: by the row's own addresses,
+ * or, for a row naming its CustomerID without any, by that customer's stored channels (when `merchantId` says whose).
+ */
+export function mayBeDue(bill: Bill, merchantId?: string): boolean {
+  const reachable = bill.channels.length > 0 || (bill.customerIdGiven && merchantId !== undefined);
+  return !bill.isProcessed && reachable && bill.billed.amount > 0;
 }
 
-/** The InvoiceDue to send for a bill given what was paid, or undefined when nothing is owed or nobody can be told. */
-export function invoiceDue(bill: Bill, paidAmount: number | undefined): InvoiceDueData | undefined {
-  if (!mayBeDue(bill)) return undefined;
+/**
+ * The InvoiceDue to send for a bill given what was paid, or undefined when nothing is owed or nobody can be told.
+ * A row without addresses that names its customer sends `customer` instead of `contact`: notification uses the
+ * channels the merchant's customer has stored.
+ */
+export function invoiceDue(
+  bill: Bill,
+  paidAmount: number | undefined,
+  merchantId?: string,
+): InvoiceDueData | undefined {
+  if (!mayBeDue(bill, merchantId)) return undefined;
   const outstanding = outstandingAmount(bill.billed.amount, paidAmount);
   if (outstanding <= 0) return undefined;
   return {
@@ -111,11 +123,15 @@ export function invoiceDue(bill: Bill, paidAmount: number | undefined): InvoiceD
     customerName: bill.customerName,
     balance: { amount: outstanding, currency: bill.billed.currency },
     dueDate: bill.dueDate,
-    contact: {
-      channels: bill.channels,
-      ...(bill.email ? { email: bill.email } : {}),
-      ...(bill.phone ? { phone: bill.phone } : {}),
-    },
+    ...(bill.channels.length > 0
+      ? {
+          contact: {
+            channels: bill.channels,
+            ...(bill.email ? { email: bill.email } : {}),
+            ...(bill.phone ? { phone: bill.phone } : {}),
+          },
+        }
+      : { customer: { id: bill.customerId, merchantId: merchantId! } }),
   };
 }
 

@@ -106,6 +106,20 @@ describe('runIngestPipeline', () => {
     expect(new Set(h.customers.map((event) => event.id)).size).toBe(3);
   });
 
+  it("announces a row without addresses that names its customer by that customer's stored channels", async () => {
+    const h = harness(
+      'InvoiceID,CustomerName,Balance,IsProcessed,CustomerID,Email\r\n' +
+        '1,Ada,5.00,0,CUST-1,\r\n2,Bob,6.00,0,,\r\n3,Cy,7.00,0,CUST-3,cy@example.com\r\n',
+    );
+    await h.run();
+    expect(
+      h.announced.map((event) => [event.data.invoiceId, event.data.contact, event.data.customer]),
+    ).toEqual([
+      ['1', undefined, { id: 'CUST-1', merchantId: 'tea-shop' }],
+      ['3', { channels: ['email'], email: 'cy@example.com' }, undefined],
+    ]);
+  });
+
   it('states the same customer details under the same ids when the file is read again', async () => {
     const csv =
       'InvoiceID,CustomerName,Balance,IsProcessed,CustomerID,Email\r\n1,Ada,5.00,0,CUST-1,ada@example.com\r\n';

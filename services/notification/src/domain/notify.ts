@@ -2,7 +2,14 @@ import type { NotificationChannel } from '@payflow/shared';
 import type { CustomerDetailType, CustomerEvent } from './customer-events';
 import { classifyDeliveryError, describeError } from './delivery-errors';
 import { messageViewOf, type InvoiceAccessFor } from './message-view';
-import { maskAddress, recipientsOf, type Recipient } from './recipients';
+import {
+  customerNamedBy,
+  maskAddress,
+  recipientsOf,
+  type ContactChoice,
+  type NamedCustomer,
+  type Recipient,
+} from './recipients';
 import { renderEmail, renderSms, type EmailMessage, type SmsMessage, type TemplateCatalog } from './render';
 
 /** One message on one channel for one event; (eventId, channel) is what makes it exactly-once. */
@@ -53,6 +60,11 @@ export interface NotifyPorts {
   complete(records: SendRecord[]): Promise<void>;
   /** Drops the claims of requests that failed transiently, so a retry may send them. */
   release(requests: SendRequest[]): Promise<void>;
+  /**
+   * The stored channels of the customers named by events that carry no choice, keyed by customer id (only those of
+   * the merchant named: another merchant's customer of the same id is not found).
+   */
+  storedChoices(customers: NamedCustomer[]): Promise<Map<string, ContactChoice>>;
   /** Tells the bus a channel failed for good (NotificationFailed). */
   publishFailed(event: CustomerEvent, record: SendRecord): Promise<void>;
   now(): Date;
@@ -91,10 +103,11 @@ export function sendRequestsFor(
   event: CustomerEvent,
   catalog: TemplateCatalog,
   invoiceAccess?: InvoiceAccessFor,
+  stored?: ContactChoice,
 ): SendRequest[] {
   const view = messageViewOf(event, invoiceAccess);
   const common = { eventId: event.detail.id, detailType: event.detailType };
-  return recipientsOf(event).map((recipient) =>
+  return recipientsOf(event, stored).map((recipient) =>
     recipient.channel === 'email'
       ? {
           ...common,
@@ -145,9 +158,27 @@ const PIPELINE_EDGE = 10;
  * record; a transient failure releases the claim and fails only its own item.
  */
 export async function notifyBatch(items: BatchItem[], ports: NotifyPorts): Promise<BatchResult> {
+  // An event without a choice of its own goes to its customer's stored channels: one look-up for the batch.
+  const named = items.map((item) => customerNamedBy(item.event)).filter((c): c is NamedCustomer => !!c);
+  let stored = new Map<string, ContactChoice>();
+  let lookupError: Error | undefined;
+  try {
+    if (named.length > 0) stored = await ports.storedChoices(named);
+  } catch (error) {
+    // Only the events that needed the look-up come back; the others are sent now.
+    lookupError = error as Error;
+  }
   const prepared = items.map((item) => {
     try {
-      return { item, requests: sendRequestsFor(item.event, ports.catalog, ports.invoiceAccess) };
+      const customer = customerNamedBy(item.event);
+      if (customer && lookupError) throw lookupError;
+      const requests = sendRequestsFor(
+        item.event,
+        ports.catalog,
+        ports.invoiceAccess,
+        customer && stored.get(customer.id),
+      );
+      return { item, requests };
     } catch (error) {
       return { item, requests: [] as SendRequest[], error: error as Error };
     }

@@ -7,14 +7,23 @@ export interface Recipient {
   address: string;
 }
 
-interface ContactChoice {
+export interface ContactChoice {
   channels: NotificationChannel[];
   email?: string | undefined;
   phone?: string | undefined;
 }
 
-/** Where each contract keeps the customer's choice: `contact` on invoices, `notification` on payments, `customer` on orders. */
-function contactOf(event: CustomerEvent): ContactChoice {
+/** A merchant's customer, named by an event that carries no choice of its own. */
+export interface NamedCustomer {
+  id: string;
+  merchantId: string;
+}
+
+/**
+ * Where each contract keeps the customer's choice: `contact` on invoices, `notification` on payments, `customer` on
+ * orders. Undefined when the event carries none (an InvoiceDue that names a stored customer instead).
+ */
+export function contactOf(event: CustomerEvent): ContactChoice | undefined {
   switch (event.detailType) {
     case 'InvoiceDue':
       return event.detail.data.contact;
@@ -33,9 +42,34 @@ function contactOf(event: CustomerEvent): ContactChoice {
   }
 }
 
-/** A message per channel the customer chose: e-mail, SMS or both, in the order chosen. */
-export function recipientsOf(event: CustomerEvent): Recipient[] {
-  const choice = contactOf(event);
+/** The customer whose stored channels an event without a choice of its own is sent on. */
+export function customerNamedBy(event: CustomerEvent): NamedCustomer | undefined {
+  if (contactOf(event)) return undefined;
+  return event.detailType === 'InvoiceDue' ? event.detail.data.customer : undefined;
+}
+
+/** The event names a customer notification has no stored channels for (yet): the record is retried, then DLQ'd. */
+export class UnknownCustomerError extends Error {
+  override name = 'UnknownCustomerError';
+  constructor(event: CustomerEvent, customer: NamedCustomer) {
+    super(
+      `${event.detailType} ${event.detail.id} carries no channels and names customer ${customer.id} of merchant ` +
+        `${customer.merchantId}, whose stored channels are not known here (yet); the record is retried`,
+    );
+  }
+}
+
+/**
+ * A message per channel the customer chose, in the order chosen: the event's own choice, else the customer's
+ * stored one (`stored`, looked up by the caller for the customer the event names).
+ */
+export function recipientsOf(event: CustomerEvent, stored?: ContactChoice): Recipient[] {
+  const choice = contactOf(event) ?? stored;
+  if (!choice) {
+    const customer = customerNamedBy(event);
+    if (customer) throw new UnknownCustomerError(event, customer);
+    throw new Error(`${event.detailType} ${event.detail.id} carries no channels and names no customer`);
+  }
   return choice.channels.map((channel) => {
     const address = channel === 'email' ? choice.email : choice.phone;
     // The contracts refuse a channel without its address; this guards against a contract that stops doing so.

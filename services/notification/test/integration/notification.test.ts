@@ -204,8 +204,8 @@ describe('failures', () => {
 
     for (const { detail } of valid) {
       await waitFor(
-        `the e-mail to ${detail.data.contact.email}`,
-        async () => (await emailsTo(detail.data.contact.email!)).length > 0,
+        `the e-mail to ${detail.data.contact!.email}`,
+        async () => (await emailsTo(detail.data.contact!.email!)).length > 0,
       );
     }
     const parked = await takeFromDlq(
@@ -215,8 +215,8 @@ describe('failures', () => {
     );
     await settled();
 
-    for (const { detail } of valid) expect(await emailsTo(detail.data.contact.email!)).toHaveLength(1);
-    expect(await emailsTo(poison.detail.data.contact.email!)).toHaveLength(0);
+    for (const { detail } of valid) expect(await emailsTo(detail.data.contact!.email!)).toHaveLength(1);
+    expect(await emailsTo(poison.detail.data.contact!.email!)).toHaveLength(0);
     expect(JSON.parse(parked.Body!).detail.id).toBe(poison.detail.id);
     const logs = await functionLogs();
     const receives = logs

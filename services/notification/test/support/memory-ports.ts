@@ -1,12 +1,16 @@
 import type { NotificationChannel } from '@payflow/shared';
 import type { ClaimResult, NotifyPorts, SendOutcome, SendRecord } from '../../src/domain/notify';
+import type { ContactChoice, NamedCustomer } from '../../src/domain/recipients';
 import { catalogFromDisk } from './catalog';
 
 /** In-memory ports: a sends table with claims and records, senders that fail with the errors queued per channel. */
 export function memoryPorts(
   failures: Partial<Record<NotificationChannel, Error[]>> = {},
   skip: Record<string, string> = {},
+  /** Customers' stored channels, by customer id, with the merchant each belongs to. */
+  customers: Map<string, { merchantId: string; choice: ContactChoice }> = new Map(),
 ) {
+  const lookups: NamedCustomer[][] = [];
   const sent: Array<{ channel: NotificationChannel; to: string; text: string }> = [];
   const published: Array<{ eventId: string; record: SendRecord }> = [];
   const table = new Map<string, { claimed: boolean; record?: SendRecord }>();
@@ -14,6 +18,15 @@ export function memoryPorts(
   const ports: NotifyPorts = {
     catalog: catalogFromDisk(),
     skipReason: async (request) => skip[request.address],
+    async storedChoices(named) {
+      lookups.push(named);
+      const found = new Map<string, ContactChoice>();
+      for (const { id, merchantId } of named) {
+        const customer = customers.get(id);
+        if (customer?.merchantId === merchantId) found.set(id, customer.choice);
+      }
+      return found;
+    },
     async claim(requests) {
       return requests.map((request): ClaimResult => {
         const found = table.get(key(request));
@@ -46,5 +59,5 @@ export function memoryPorts(
     },
     now: () => new Date('2026-11-21T10:00:00Z'),
   };
-  return { sent, published, table, ports };
+  return { sent, published, table, ports, lookups };
 }

@@ -3,6 +3,7 @@ import { readConfig } from '../../src/config';
 const env = {
   EVENT_BUS_NAME: 'payflow-local',
   SENDS_TABLE: 'payflow-notification-local-sends',
+  CUSTOMERS_TABLE: 'payflow-notification-local-customers',
   SENDER_EMAIL: 'billing@payflow.example',
   RETRY_BASE_SECONDS: '10',
   SEND_RECORD_DAYS: '7',
@@ -14,6 +15,7 @@ describe('readConfig', () => {
     expect(readConfig(env)).toEqual({
       eventBusName: 'payflow-local',
       sendsTable: 'payflow-notification-local-sends',
+      customersTable: 'payflow-notification-local-customers',
       senderEmail: 'billing@payflow.example',
       retryBaseSeconds: 10,
       sendRecordDays: 7,

@@ -31,4 +31,17 @@ describe('events/notification fixtures', () => {
     });
     expect(new Set(types)).toEqual(new Set(Object.keys(customerEvents)));
   });
+
+  it('hold valid CustomerRegistered and CustomerUpdated deliveries for recordCustomerChoices', () => {
+    const [, batch] = fixtures.find(([name]) => name === 'sqs-batch-customer-choices.json')!;
+    const records = (batch as { Records: Array<{ body: string }> }).Records;
+    expect(records).toHaveLength(2);
+    for (const record of records) {
+      const event = JSON.parse(record.body) as {
+        'detail-type': 'CustomerRegistered' | 'CustomerUpdated';
+        detail: unknown;
+      };
+      expect(eventContracts[event['detail-type']].detailSchema.safeParse(event.detail).success).toBe(true);
+    }
+  });
 });
