@@ -15,6 +15,7 @@ import type { SendRecord } from '../../src/domain/notify';
 import { emailsTo, localEndpoint, smsTo, STAGE } from '../support/local-cloud';
 
 const SENDS_TABLE = `payflow-notification-${STAGE}-sends`;
+const CUSTOMERS_TABLE = `payflow-notification-${STAGE}-customers`;
 const fixtures = serviceFixtures('notification');
 const fn = (name: string) => `payflow-notification-${STAGE}-${name}`;
 
@@ -33,13 +34,15 @@ function recordsOf(fixture: string) {
   });
 }
 
-async function sendRecord(eventId: string, channel: string): Promise<SendRecord | undefined> {
-  const dynamodb = new DynamoDBClient({
+const dynamodb = () =>
+  new DynamoDBClient({
     endpoint: localEndpoint(),
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-  const { Item } = await dynamodb.send(
+
+async function sendRecord(eventId: string, channel: string): Promise<SendRecord | undefined> {
+  const { Item } = await dynamodb().send(
     new GetItemCommand({
       TableName: SENDS_TABLE,
       Key: { id: { S: sendKey(eventId, channel) } },
@@ -105,6 +108,31 @@ describe('events/notification fixtures, through the Lambda Invoke API', () => {
       const invalid = recordsOf('sqs-batch-with-invalid-record.json').filter((record) => !record.event);
       expect(invalid).toHaveLength(1);
       await expectSent('sqs-batch-with-invalid-record.json', 'sendNotifications');
+    },
+    'sqs-batch-customer-choices.json': async () => {
+      // payments registered CUST-10452 (email and sms), then changed it to sms only: the copy holds version 2.
+      const batch = fixtures.get('sqs-batch-customer-choices.json');
+      const copy = async () =>
+        (
+          await dynamodb().send(
+            new GetItemCommand({
+              TableName: CUSTOMERS_TABLE,
+              Key: { customerId: { S: 'CUST-10452' } },
+              ConsistentRead: true,
+            }),
+          )
+        ).Item;
+      for (let invocation = 0; invocation < 2; invocation += 1) {
+        // The second invocation (a redelivery) changes nothing: the copy only moves to a higher version.
+        const result = await invokeFunction(localEndpoint(), fn('recordCustomerChoices'), batch);
+        expect(result.functionError).toBeUndefined();
+        expect(result.result).toEqual({ batchItemFailures: [] });
+        expect(await copy()).toMatchObject({
+          version: { N: '2' },
+          merchantId: { S: 'tea-shop' },
+          channels: { L: [{ S: 'sms' }] },
+        });
+      }
     },
     'sqs-batch-payouts.json': async () => {
       expect(recordsOf('sqs-batch-payouts.json').map((record) => record.event?.detailType)).toEqual([
