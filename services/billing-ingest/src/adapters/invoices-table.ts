@@ -1,7 +1,7 @@
 import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { backoffDelay, sleep as wait } from '@payflow/shared';
 import { BILL_RECORD, LEDGER_RECORD, type BillItem, type PaidInvoice } from '../domain/invoice';
-import type { InvoiceStore } from '../domain/ingest-pipeline';
+import type { InvoiceStore } from '../domain/stages/write';
 
 /** DynamoDB's documented limits. */
 const BATCH_WRITE_MAX_ITEMS = 25;

@@ -5,13 +5,12 @@ import { billDateOf, fileNameOf, rejectsKeyFor } from './bills-file';
 import type { BillsHeader } from './header';
 import {
   runIngestPipeline,
-  type InvoiceDuePublisher,
-  type InvoiceStore,
   type PipelineCounts,
   type PipelineLog,
   type PipelineOptions,
   type RejectsWriter,
 } from './ingest-pipeline';
+import type { InvoiceDuePublisher, InvoiceStore } from './stages/write';
 
 /*
  * One bills file, from claim to outcome event. S3 delivers at least once and a long file may need several

@@ -1,50 +1,22 @@
-import type { CustomerDetailsIngestedData, InvoiceDueData } from '@payflow/shared';
-import { validateBillRow, type Bill, type RowRules } from './bill-row';
-import { BillsCsvParser, type CsvRow } from './bills-parser';
-import { FirstSeenRows } from './first-seen-rows';
-import { resolveHeader, type BillsHeader } from './header';
-import {
-  billItem,
-  customerDetailsEventId,
-  customerDetailsOf,
-  fixedTermsConflict,
-  invoiceDue,
-  invoiceDueEventId,
-  mayBeDue,
-  type BillFile,
-  type BillItem,
-  type CustomerDetailsSource,
-  type PaidInvoice,
-} from './invoice';
+import type { RowRules } from './bill-row';
+import type { CsvRow } from './bills-parser';
+import type { BillsHeader } from './header';
+import type { BillFile, CustomerDetailsSource } from './invoice';
+import { UnitBatcher, type Unit } from './stages/batch';
+import { Checkpoints } from './stages/checkpoint';
+import { DuplicateInvoiceIds } from './stages/deduplicate';
+import { parseBillsCsv, parseHeaderRow } from './stages/parse';
+import { checkRow } from './stages/validate';
+import { writeUnit, type InvoiceDuePublisher, type InvoiceStore } from './stages/write';
 
 /*
- * The ingest pipeline, written against ports so unit tests run it without AWS:
- * stream -> csv rows -> validate + duplicate check -> units of rows -> read LEDGERs (and the BILLs of paid
- * invoices) -> reject rows that change a paid invoice's currency or customer -> put BILLs -> InvoiceDue.
+ * The ingest pipeline, written against ports so unit tests run it without AWS. Its stages, each in stages/:
+ * parse (bytes -> CSV rows, the header) -> validate (row -> bill or reason) -> deduplicate (first row of an id
+ * wins) -> batch (units of rows) -> write (read LEDGERs, refuse paid-terms changes, put BILLs, InvoiceDue and
+ * CustomerDetailsIngested) ->
+ * checkpoint (over the finished prefix of units).
  * Units run a few at a time; reading waits while they are full, so memory stays flat whatever the file size.
  */
-
-export interface InvoiceDueEvent {
-  id: string;
-  data: InvoiceDueData;
-}
-
-export interface InvoiceStore {
-  /** Puts BILL items (replacing only BILL items); resolves once every item is written. */
-  putBills(items: BillItem[]): Promise<void>;
-  /** Each of these invoices that has a LEDGER item: its paidAmount and its stored BILL's currency and customer. */
-  paidInvoices(invoiceIds: string[]): Promise<Map<string, PaidInvoice>>;
-}
-
-export interface CustomerDetailsEvent {
-  id: string;
-  data: CustomerDetailsIngestedData;
-}
-
-export interface InvoiceDuePublisher {
-  publishInvoicesDue(events: InvoiceDueEvent[]): Promise<void>;
-  publishCustomerDetails(events: CustomerDetailsEvent[]): Promise<void>;
-}
 
 export interface RejectsWriter {
   reject(row: number, reason: string, cells: string[] | undefined): Promise<void>;
@@ -64,7 +36,7 @@ export interface PipelineOptions {
   progressEveryRows: number;
 }
 
-export const defaultPipelineOptions: PipelineOptions = {
+const defaultPipelineOptions: PipelineOptions = {
   unitRows: 100,
   unitsInFlight: 3,
   checkpointEveryRows: 20_000,
@@ -110,24 +82,9 @@ export type PipelineOutcome =
   | { kind: 'completed'; counts: PipelineCounts }
   | { kind: 'stopped'; counts: PipelineCounts; checkpointRow: number };
 
-interface AcceptedRow {
-  row: number;
-  cells: string[];
-  bill: Bill;
-  /** Written (and announced) by an earlier invocation: only checked again, to rebuild the rejects file. */
-  written: boolean;
-}
-
-interface Unit {
-  lastRow: number;
-  done: boolean;
-}
-
 export async function runIngestPipeline(input: PipelineInput): Promise<PipelineOutcome> {
   const options = { ...defaultPipelineOptions, ...input.options };
-  const { file, rules, log } = input;
-  const parser = new BillsCsvParser();
-  const firstSeen = new FirstSeenRows();
+  const { log } = input;
   const counts: PipelineCounts = {
     rows: 0,
     accepted: 0,
@@ -136,21 +93,16 @@ export async function runIngestPipeline(input: PipelineInput): Promise<PipelineO
     customerDetails: 0,
     alreadyPaid: 0,
   };
+  const duplicates = new DuplicateInvoiceIds();
+  const batcher = new UnitBatcher(options.unitRows);
+  const checkpoints = new Checkpoints(input.resumeAfterRow, options.checkpointEveryRows, input.checkpoint);
+  const progress = progressLog(log, counts, options.progressEveryRows);
 
   let header: BillsHeader | undefined;
   let rejects: RejectsWriter | undefined;
-  let pendingRows: AcceptedRow[] = [];
   let lastRowRead = 0;
-  let nextProgress = options.progressEveryRows;
-  const started = Date.now();
-
-  // Units in submission order; the checkpoint advances over the finished prefix only.
-  const units: Unit[] = [];
   const inFlight = new Set<Promise<void>>();
   let unitFailure: unknown;
-  let safeRow = input.resumeAfterRow;
-  let checkpointedRow = input.resumeAfterRow;
-  let checkpointing: Promise<void> = Promise.resolve();
 
   const reject = async (row: number, reason: string, cells: string[] | undefined) => {
     counts.rejected += 1;
@@ -158,61 +110,24 @@ export async function runIngestPipeline(input: PipelineInput): Promise<PipelineO
     await rejects.reject(row, reason, cells);
   };
 
-  const processUnit = async (accepted: AcceptedRow[]) => {
-    // Read before writing: a row that would change a paid invoice's currency or customer must not replace it.
-    const paid = await input.invoices.paidInvoices(accepted.map(({ bill }) => bill.invoiceId));
-    const bills: Bill[] = [];
-    const customers: CustomerDetailsEvent[] = [];
-    for (const { row, cells, bill, written } of accepted) {
-      const conflict = fixedTermsConflict(bill, paid.get(bill.invoiceId));
-      if (conflict) {
+  const submit = async (unit: Unit | undefined) => {
+    if (!unit) return;
+    const ticket = checkpoints.started(unit.lastRow);
+    const work = writeUnit(unit.rows, {
+      file: input.file,
+      customers: input.customers,
+      invoices: input.invoices,
+      events: input.events,
+      refuse: async ({ row, reason, cells }) => {
         counts.accepted -= 1;
-        await reject(row, conflict, cells);
-      } else if (!written) {
-        bills.push(bill);
-        const details = input.customers && customerDetailsOf(bill, row, file.key, input.customers);
-        if (details) customers.push({ id: customerDetailsEventId(details), data: details });
-      }
-    }
-    if (bills.length === 0) return;
-    await input.invoices.putBills(bills.map((bill) => billItem(bill, file)));
-    // Beside the reminders: payments keeps the customers' details; the same ids again after a crash.
-    const announcingCustomers =
-      customers.length > 0 ? input.events.publishCustomerDetails(customers) : Promise.resolve();
-    const due: InvoiceDueEvent[] = [];
-    const merchantId = input.customers?.merchantId;
-    for (const bill of bills.filter((bill) => mayBeDue(bill, merchantId))) {
-      const data = invoiceDue(bill, paid.get(bill.invoiceId)?.paidAmount, merchantId);
-      if (data) due.push({ id: invoiceDueEventId(bill, file.billDate), data });
-      else counts.alreadyPaid += 1;
-    }
-    await Promise.all([
-      due.length > 0 ? input.events.publishInvoicesDue(due) : undefined,
-      announcingCustomers,
-    ]);
-    counts.invoicesDue += due.length;
-    counts.customerDetails += customers.length;
-  };
-
-  const advanceCheckpoint = () => {
-    while (units[0]?.done) safeRow = Math.max(safeRow, units.shift()!.lastRow);
-    if (safeRow - checkpointedRow >= options.checkpointEveryRows) {
-      const row = safeRow;
-      checkpointedRow = row;
-      checkpointing = checkpointing.then(() => input.checkpoint(row));
-    }
-  };
-
-  const submitPending = async () => {
-    if (pendingRows.length === 0) return;
-    const accepted = pendingRows;
-    pendingRows = [];
-    const unit: Unit = { lastRow: lastRowRead, done: false };
-    units.push(unit);
-    const work = processUnit(accepted).then(
-      () => {
-        unit.done = true;
-        advanceCheckpoint();
+        await reject(row, reason, cells);
+      },
+    }).then(
+      (written) => {
+        counts.invoicesDue += written.invoicesDue;
+        counts.customerDetails += written.customerDetails;
+        counts.alreadyPaid += written.alreadyPaid;
+        checkpoints.finished(ticket);
       },
       (error: unknown) => {
         unitFailure ??= error;
@@ -227,35 +142,69 @@ export async function runIngestPipeline(input: PipelineInput): Promise<PipelineO
   const handleRow = async ({ row, cells }: CsvRow) => {
     lastRowRead = row;
     if (!header) {
-      if (cells.some((cell) => /[\u0000\ufffd]/.test(cell))) {
-        throw new Unreadable('it is not a CSV text file (it holds binary data)');
-      }
-      const result = resolveHeader(cells);
+      const result = parseHeaderRow(cells);
       if (!result.ok) throw new Unreadable(result.reason);
       header = result.header;
       if (header.ignored.length > 0) log.info('Ignoring unknown columns', { columns: header.ignored });
       return;
     }
-    if (cells.every((cell) => cell.trim() === '')) return;
+    const checked = checkRow(cells, header, input.rules);
+    if (checked.kind === 'blank') return;
     counts.rows += 1;
-    const result = validateBillRow(cells, header, rules);
-    if (!result.ok) return reject(row, result.reason, cells);
-    const firstRow = firstSeen.remember(result.bill.invoiceId, row);
-    if (firstRow !== undefined) {
-      return reject(
-        row,
-        `InvoiceID ${result.bill.invoiceId} appears again (first at row ${firstRow})`,
-        cells,
-      );
-    }
+    if (checked.kind === 'invalid') return reject(row, checked.reason, cells);
+    const duplicate = duplicates.check(checked.bill.invoiceId, row);
+    if (duplicate) return reject(row, duplicate, cells);
     counts.accepted += 1;
-    pendingRows.push({ row, cells, bill: result.bill, written: row <= input.resumeAfterRow });
-    if (pendingRows.length >= options.unitRows) await submitPending();
+    await submit(batcher.add({ row, cells, bill: checked.bill, written: row <= input.resumeAfterRow }));
   };
 
-  const logProgress = () => {
+  let stopped = false;
+  try {
+    let broken: { row: number; reason: string } | undefined;
+    reading: for await (const parsed of parseBillsCsv(input.source)) {
+      if (parsed.kind === 'broken') {
+        broken = parsed.at;
+        break;
+      }
+      for (const csvRow of parsed.rows) {
+        await handleRow(csvRow);
+        // The rows left once the file ended are few: they are read to the end rather than handed over.
+        if (parsed.atEnd) continue;
+        progress();
+        if (header && csvRow.row > input.resumeAfterRow && input.shouldStop()) {
+          stopped = true;
+          break reading;
+        }
+      }
+    }
+    if (!header) throw new Unreadable('it is empty');
+    if (broken) {
+      if (counts.rows === 0) throw new Unreadable(`row ${broken.row}: ${broken.reason}`);
+      counts.rows += 1;
+      await reject(broken.row, broken.reason, undefined);
+    }
+    if (counts.rows === 0) throw new Unreadable('it has a header row but no bills');
+    await submit(batcher.flush(lastRowRead));
+    while (inFlight.size > 0) await Promise.race(inFlight);
+    if (unitFailure !== undefined) throw unitFailure;
+    await checkpoints.settle();
+  } catch (error) {
+    // Let units already sent finish (or fail) before the caller decides what to do.
+    await Promise.allSettled(inFlight);
+    if (error instanceof Unreadable) return { kind: 'unreadable', reason: error.reason };
+    throw error;
+  }
+  if (stopped) return { kind: 'stopped', counts, checkpointRow: lastRowRead };
+  return { kind: 'completed', counts };
+}
+
+/** Logs rows read, rows per second and memory every `everyRows` data rows. */
+function progressLog(log: PipelineLog, counts: PipelineCounts, everyRows: number): () => void {
+  const started = Date.now();
+  let nextProgress = everyRows;
+  return () => {
     if (counts.rows < nextProgress) return;
-    nextProgress += options.progressEveryRows;
+    nextProgress += everyRows;
     const seconds = (Date.now() - started) / 1000;
     log.info('Ingest progress', {
       rows: counts.rows,
@@ -265,48 +214,6 @@ export async function runIngestPipeline(input: PipelineInput): Promise<PipelineO
       rssMb: Math.round(process.memoryUsage.rss() / 1_048_576),
     });
   };
-
-  let stopped = false;
-  try {
-    reading: for await (const chunk of input.source) {
-      await parser.write(chunk);
-      for (const row of parser.take()) {
-        await handleRow(row);
-        logProgress();
-        if (header && row.row > input.resumeAfterRow && input.shouldStop()) {
-          stopped = true;
-          break reading;
-        }
-      }
-      if (parser.broken) break;
-    }
-    if (!stopped) {
-      await parser.end();
-      for (const row of parser.take()) await handleRow(row);
-    }
-    if (!header) throw new Unreadable('it is empty');
-    const broken = stopped ? undefined : parser.broken;
-    if (broken) {
-      if (counts.rows === 0) throw new Unreadable(`row ${broken.row}: ${broken.reason}`);
-      counts.rows += 1;
-      await reject(broken.row, broken.reason, undefined);
-    }
-    if (counts.rows === 0) throw new Unreadable('it has a header row but no bills');
-    await submitPending();
-    while (inFlight.size > 0) await Promise.race(inFlight);
-    if (unitFailure !== undefined) throw unitFailure;
-    advanceCheckpoint();
-    await checkpointing;
-  } catch (error) {
-    // Let units already sent finish (or fail) before the caller decides what to do.
-    await Promise.allSettled(inFlight);
-    if (error instanceof Unreadable) return { kind: 'unreadable', reason: error.reason };
-    throw error;
-  } finally {
-    parser.destroy();
-  }
-  if (stopped) return { kind: 'stopped', counts, checkpointRow: lastRowRead };
-  return { kind: 'completed', counts };
 }
 
 class Unreadable extends Error {

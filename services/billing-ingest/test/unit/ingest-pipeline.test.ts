@@ -1,9 +1,5 @@
-import {
-  runIngestPipeline,
-  type CustomerDetailsEvent,
-  type InvoiceDueEvent,
-  type PipelineInput,
-} from '../../src/domain/ingest-pipeline';
+import { runIngestPipeline, type PipelineInput } from '../../src/domain/ingest-pipeline';
+import type { CustomerDetailsEvent, InvoiceDueEvent } from '../../src/domain/stages/write';
 import type { BillItem, PaidInvoice } from '../../src/domain/invoice';
 
 /** In-memory ports: what the pipeline wrote, announced, rejected and checkpointed. */
