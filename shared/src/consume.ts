@@ -134,3 +134,23 @@ export function parseSqsRecordEvent(
   }
   return checkOneOf(contractOrRegistry, event, where);
 }
+
+/** One function per detail-type of a registry, each given the detail its contract types. */
+export type DetailTypeHandlers<Registry extends EventContractRegistry, Result> = {
+  [DetailType in keyof Registry & string]: (detail: EventDetailOf<Registry[DetailType]>) => Result;
+};
+
+/**
+ * Calls the function a parsed event's detail-type names, with its typed detail: consumers of several contracts
+ * map detail-types to code instead of comparing detail-type strings by hand, and the compiler checks every
+ * detail-type of the registry has its function.
+ */
+export function byDetailType<
+  Registry extends EventContractRegistry,
+  Handlers extends DetailTypeHandlers<Registry, unknown>,
+>(received: ReceivedEvent<Registry>, handlers: Handlers): ReturnType<Handlers[keyof Registry & string]> {
+  const handle = handlers[received.detailType] as (
+    detail: unknown,
+  ) => ReturnType<Handlers[keyof Registry & string]>;
+  return handle(received.detail);
+}

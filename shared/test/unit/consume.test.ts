@@ -1,12 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  byDetailType,
   eventContracts,
   EventValidationError,
   InvoiceDue,
   parseEventBridgeEvent,
   parseSqsRecordEvent,
+  parseEventBridgeEventOf,
   PaymentFailed,
+  PaymentSessionExpired,
   PaymentSucceeded,
 } from '../../src';
 
@@ -101,5 +104,36 @@ describe('parseSqsRecordEvent', () => {
     expect(() => parseSqsRecordEvent(InvoiceDue, sqsRecord(JSON.stringify(event)))).toThrow(
       'detail.data.contact.email: email is required when channels include email',
     );
+  });
+});
+
+describe('byDetailType', () => {
+  const paymentResults = { PaymentSucceeded, PaymentFailed, PaymentSessionExpired } as const;
+  const whatConfirms = {
+    PaymentSucceeded: ({ data }: { data: { paymentId: string } }) => `payment ${data.paymentId}`,
+    PaymentFailed: ({ data }: { data: { paymentId: string } }) => `payment ${data.paymentId}`,
+    PaymentSessionExpired: ({ data }: { data: { sessionId: string } }) => `session ${data.sessionId}`,
+  };
+
+  it("calls the function of the event's own detail-type, with its typed detail", () => {
+    const succeeded = parseEventBridgeEventOf(paymentResults, fixture('PaymentSucceeded'));
+    expect(byDetailType(succeeded, whatConfirms)).toBe(
+      `payment ${fixture('PaymentSucceeded').detail.data.paymentId}`,
+    );
+    const expired = parseEventBridgeEventOf(paymentResults, fixture('PaymentSessionExpired'));
+    expect(byDetailType(expired, whatConfirms)).toBe(
+      `session ${fixture('PaymentSessionExpired').detail.data.sessionId}`,
+    );
+  });
+
+  it('calls no other function', () => {
+    const called: string[] = [];
+    const failed = parseEventBridgeEventOf(paymentResults, fixture('PaymentFailed'));
+    byDetailType(failed, {
+      PaymentSucceeded: () => called.push('PaymentSucceeded'),
+      PaymentFailed: () => called.push('PaymentFailed'),
+      PaymentSessionExpired: () => called.push('PaymentSessionExpired'),
+    });
+    expect(called).toEqual(['PaymentFailed']);
   });
 });

@@ -1,4 +1,5 @@
 import {
+  byDetailType,
   parseEventBridgeEventOf,
   PaymentFailed,
   PaymentSessionExpired,
@@ -52,7 +53,8 @@ function waitingOrder(record: OrderRecord | undefined): WaitingOrder | undefined
  * destination (the payment-results DLQ).
  */
 async function completePaymentTask(event: unknown): Promise<CallbackResult> {
-  const { detail, detailType } = parseEventBridgeEventOf(paymentResults, event);
+  const received = parseEventBridgeEventOf(paymentResults, event);
+  const { detail, detailType } = received;
   const payment = { detailType, data: detail.data } as PaymentEvent;
   const { correlationId } = detail;
   withCorrelationId(logger, correlationId);
@@ -61,9 +63,12 @@ async function completePaymentTask(event: unknown): Promise<CallbackResult> {
   const { orders, workflow, paymentsApi } = services();
   const [record, confirmation] = await Promise.all([
     orders.get(orderId),
-    payment.detailType === 'PaymentSessionExpired'
-      ? paymentsApi.getSession(payment.data.sessionId)
-      : paymentsApi.getPayment(payment.data.paymentId),
+    // Payments' own record of what the event claims: the payment, or the session that expired.
+    byDetailType(received, {
+      PaymentSucceeded: ({ data }) => paymentsApi.getPayment(data.paymentId),
+      PaymentFailed: ({ data }) => paymentsApi.getPayment(data.paymentId),
+      PaymentSessionExpired: ({ data }) => paymentsApi.getSession(data.sessionId),
+    }),
   ]);
   const facts = {
     orderId,

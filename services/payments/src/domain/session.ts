@@ -106,6 +106,12 @@ export function isSameSessionRequest(session: PaymentSession, body: CreateSessio
 }
 
 /** A session that no longer takes a card, for a reason the payer reads: its order was decided elsewhere. */
+/** Why an order's sessions take no card any more, by the order outcome that closed them, in the payer's words. */
+export const orderClosedReasons = {
+  OrderRejected: 'the order was cancelled or rejected; nothing was charged',
+  PaymentTimedOut: 'the order timed out waiting for its payment; nothing was charged',
+} as const satisfies Record<'OrderRejected' | 'PaymentTimedOut', string>;
+
 export function closeSession(session: PaymentSession, reason: string, now: Date): PaymentSession {
   return { ...session, status: 'CLOSED', closedReason: reason, updatedAt: now.toISOString() };
 }

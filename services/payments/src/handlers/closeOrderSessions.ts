@@ -7,19 +7,12 @@ import {
   observedHandler,
 } from '@payflow/shared';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { closeSession } from '../domain/session';
+import { closeSession, orderClosedReasons } from '../domain/session';
 import { logger, services } from '../wiring';
 
 const processor = new BatchProcessor(EventType.SQS);
 
 const orderOutcomes = { OrderRejected, PaymentTimedOut } as const;
-
-/** Why the order's session takes no card any more, in the words the payer reads on the page. */
-function closedReason(detailType: keyof typeof orderOutcomes): string {
-  return detailType === 'PaymentTimedOut'
-    ? 'the order timed out waiting for its payment; nothing was charged'
-    : 'the order was cancelled or rejected; nothing was charged';
-}
 
 /**
  * Checkout decided an order without its payment (rejected, cancelled after a decline, timed out): the order's
@@ -30,7 +23,7 @@ async function closeForOutcome(record: SQSRecord): Promise<void> {
   withCorrelationId(logger, detail.correlationId);
   const now = new Date();
   const closed = await services().sessions.closeForOrder(detail.data.orderId, (session) =>
-    closeSession(session, closedReason(detailType), now),
+    closeSession(session, orderClosedReasons[detailType], now),
   );
   logger.info('Order decided: its open payment sessions are closed', {
     orderId: detail.data.orderId,
