@@ -284,7 +284,7 @@ async function bundleHandler(work: string): Promise<string> {
   const dir = path.join(SERVICE_DIR, '.esbuild', 'bench');
   fs.mkdirSync(dir, { recursive: true });
   await build({
-    entryPoints: [path.join(SERVICE_DIR, 'src', 'handlers', 'ingest-bills-file.ts')],
+    entryPoints: [path.join(SERVICE_DIR, 'src', 'handlers', 'ingestBillsFile.ts')],
     outfile: path.join(dir, 'handler.js'),
     bundle: true,
     minify: true,

@@ -5,7 +5,7 @@
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { PassThrough } from 'node:stream';
 import { writeBillsFile } from '../../scripts/bills-file';
-import { ingestBillsFiles } from '../../src/handlers/ingest-bills-file';
+import { ingestBillsFiles } from '../../src/handlers/ingestBillsFile';
 import {
   assertLocalCloud,
   bill,

@@ -1,7 +1,7 @@
 import { createLogger, ServiceMetrics } from '@payflow/shared';
 import { captureMetrics } from '@payflow/shared/src/testing';
 import type { SQSRecord } from 'aws-lambda';
-import { notifySqsBatch } from '../../src/handlers/notify-batch';
+import { notifySqsBatch } from '../../src/notify-batch';
 import { contractExample, readdressed } from '../support/contract-fixtures';
 import { memoryPorts } from '../support/memory-ports';
 

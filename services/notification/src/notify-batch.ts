@@ -7,10 +7,10 @@ import {
   type ServiceMetrics,
 } from '@payflow/shared';
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
-import { countSends } from '../adapters/metrics';
-import { customerEvents } from '../domain/customer-events';
-import { describeError, retryDelaySeconds } from '../domain/delivery-errors';
-import { notifyBatch, type BatchItem, type NotifyPorts } from '../domain/notify';
+import { countSends } from './adapters/metrics';
+import { customerEvents } from './domain/customer-events';
+import { describeError, retryDelaySeconds } from './domain/delivery-errors';
+import { notifyBatch, type BatchItem, type NotifyPorts } from './domain/notify';
 
 export interface BatchDependencies {
   ports: NotifyPorts;

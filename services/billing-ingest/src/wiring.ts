@@ -1,13 +1,15 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
-import { awsClient, createPublisher, documentClient, type Logger } from '@payflow/shared';
-import type { IngestConfig } from '../config';
-import type { IngestDependencies } from '../domain/ingest-file';
-import { createBillsBucket } from './bills-bucket';
-import { createIngestEvents } from './events';
-import { createFilesTable } from './files-table';
-import { createInvoicesTable } from './invoices-table';
-import { createSelfInvoker } from './self-invoker';
+import { awsClient, createLogger, createPublisher, documentClient, type Logger } from '@payflow/shared';
+import type { IngestConfig } from './config';
+import type { IngestDependencies } from './domain/ingest-file';
+import { createBillsBucket } from './adapters/bills-bucket';
+import { createIngestEvents } from './adapters/events';
+import { createFilesTable } from './adapters/files-table';
+import { createInvoicesTable } from './adapters/invoices-table';
+import { createSelfInvoker } from './adapters/self-invoker';
+
+export const logger: Logger = createLogger(process.env.POWERTOOLS_SERVICE_NAME ?? 'billing-ingest');
 
 /** The real adapters: DynamoDB, S3, EventBridge and Lambda through the SDK clients shared per container. */
 export function createDependencies(

@@ -1,7 +1,7 @@
 import { observedHandler } from '@payflow/shared';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { logger, services } from '../wiring';
-import { notifySqsBatch } from './notify-batch';
+import { notifySqsBatch } from '../notify-batch';
 
 /**
  * The transactional lane: receipts, payment failures, refunds, order outcomes, expired sessions. Each message

@@ -1,7 +1,7 @@
 import { observedHandler } from '@payflow/shared';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { logger, services } from '../wiring';
-import { notifySqsBatch } from './notify-batch';
+import { notifySqsBatch } from '../notify-batch';
 
 /**
  * The reminders lane (InvoiceDue): e-mails go out in SendBulkEmail calls, paced to this worker's share of the

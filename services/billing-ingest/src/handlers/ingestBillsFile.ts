@@ -1,15 +1,13 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { S3Schema } from '@aws-lambda-powertools/parser/schemas/s3';
-import { createLogger, describeIssues, metrics, observedHandler, withCorrelationId } from '@payflow/shared';
+import { describeIssues, metrics, observedHandler, withCorrelationId } from '@payflow/shared';
 import type { Context } from 'aws-lambda';
-import { createDependencies } from '../adapters';
 import { countIngestedRows } from '../adapters/metrics';
 import { isResumeEvent } from '../adapters/self-invoker';
 import { readConfig } from '../config';
 import { decodeS3Key, fileNameOf, isBillsFileKey } from '../domain/bills-file';
 import { ingestBillsFile, type BillsFileRef, type IngestResult } from '../domain/ingest-file';
-
-const logger = createLogger(process.env.POWERTOOLS_SERVICE_NAME ?? 'billing-ingest');
+import { createDependencies, logger } from '../wiring';
 
 interface FileToIngest {
   file: BillsFileRef;
