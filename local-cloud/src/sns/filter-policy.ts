@@ -1,26 +1,33 @@
+/**
+ * SNS subscription filter policies: https://docs.aws.amazon.com/sns/latest/dg/sns-subscription-filter-policies.html
+ * They are EventBridge event patterns (both are aws/event-ruler), so eventbridge/pattern.ts validates and matches
+ * them; this module adds what SNS restricts on top (filter policy constraints) and the documents a policy sees.
+ */
+import { AwsError } from '../protocol';
+import {
+  compilePattern,
+  flattenEvent,
+  matchesCompiled,
+  validatePattern,
+  type CompiledPattern,
+} from '../eventbridge/pattern';
 import { invalidParameter } from './errors';
 import type { MessageAttributes } from './model';
 
-/** SNS subscription filter policies: https://docs.aws.amazon.com/sns/latest/dg/sns-subscription-filter-policies.html */
 export type FilterPolicyScope = 'MessageAttributes' | 'MessageBody';
-export type FilterPolicy = Record<string, unknown>;
+export type FilterPolicy = CompiledPattern;
 
 const MAX_KEYS = 5;
 const MAX_COMBINATIONS = 150;
-const OPERATORS = new Set([
-  'prefix',
-  'suffix',
-  'anything-but',
-  'numeric',
-  'exists',
-  'equals-ignore-case',
-  'cidr',
-]);
-const NUMERIC_OPERATORS = new Set(['=', '<', '<=', '>', '>=']);
+const MAX_POLICY_BYTES = 256 * 1024;
+const MAX_NUMERIC = 1e9;
+/** Pattern operators EventBridge has and SNS's list of filter operators does not. */
+const EVENTBRIDGE_ONLY = new Set(['wildcard']);
 
 /** Parses and checks a policy; undefined when the policy is empty (no filtering). */
 export function parseFilterPolicy(text: string, scope: FilterPolicyScope): FilterPolicy | undefined {
   if (text.trim() === '') return undefined;
+  if (Buffer.byteLength(text) > MAX_POLICY_BYTES) throw policyError('Filter policy is too long');
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -29,86 +36,66 @@ export function parseFilterPolicy(text: string, scope: FilterPolicyScope): Filte
   }
   if (!isObject(parsed)) throw policyError('Filter policy must be a JSON object');
   if (Object.keys(parsed).length === 0) return undefined;
+  try {
+    validatePattern(parsed);
+  } catch (error) {
+    if (error instanceof AwsError && error.code === 'InvalidEventPatternException') {
+      throw policyError(error.message.replace(/^Event pattern is not valid\. Reason: /, ''));
+    }
+    throw error;
+  }
   const stats = { keys: 0, combinations: 1 };
-  validateObject(parsed, scope, stats, 0);
+  checkSnsRestrictions(parsed, scope, stats);
   if (stats.keys > MAX_KEYS) throw policyError(`Filter policy can not have more than ${MAX_KEYS} keys`);
   if (stats.combinations > MAX_COMBINATIONS) throw policyError('Filter policy is too complex');
-  return parsed;
+  return compilePattern(parsed);
 }
 
-function validateObject(
+/** What SNS refuses of a valid event pattern; counts the policy's keys and value combinations. */
+function checkSnsRestrictions(
   policy: Record<string, unknown>,
   scope: FilterPolicyScope,
   stats: { keys: number; combinations: number },
-  depth: number,
 ): void {
   for (const [key, value] of Object.entries(policy)) {
-    if (key === '$or') {
-      if (!Array.isArray(value) || value.length < 2 || !value.every(isObject)) {
-        throw policyError('$or must be an array of at least two filter policies');
-      }
-      for (const branch of value) validateObject(branch, scope, stats, depth);
-      continue;
-    }
-    if (Array.isArray(value)) {
-      validateConditions(key, value);
+    if (key === '$or' && Array.isArray(value)) {
+      for (const branch of value as Array<Record<string, unknown>>)
+        checkSnsRestrictions(branch, scope, stats);
+    } else if (Array.isArray(value)) {
+      for (const condition of value) checkCondition(condition);
       stats.keys += 1;
       stats.combinations *= value.length;
-    } else if (isObject(value)) {
+    } else {
       if (scope === 'MessageAttributes') {
         throw invalidParameter(
           'Invalid parameter: Filter policy scope MessageAttributes does not support nested filter policy',
         );
       }
-      validateObject(value, scope, stats, depth + 1);
-    } else {
-      throw policyError(`"${key}" must be an object or an array`);
+      checkSnsRestrictions(value as Record<string, unknown>, scope, stats);
     }
   }
 }
 
-function validateConditions(key: string, conditions: unknown[]): void {
-  if (conditions.length === 0) throw policyError(`Empty arrays are not allowed ("${key}")`);
-  for (const condition of conditions) {
-    if (condition === null || ['string', 'number', 'boolean'].includes(typeof condition)) continue;
-    if (!isObject(condition)) throw policyError('Match value must be String, number, true, false, or null');
-    const [operator, ...rest] = Object.keys(condition);
-    if (!operator || rest.length > 0)
-      throw policyError(`Match pattern for "${key}" must have exactly one operator`);
-    if (!OPERATORS.has(operator)) throw policyError(`Unrecognized match type ${operator}`);
-    const operand = condition[operator];
-    if (operator === 'exists' && typeof operand !== 'boolean') {
-      throw policyError('exists match pattern must be either true or false.');
-    }
-    if (
-      ['prefix', 'suffix', 'equals-ignore-case', 'cidr'].includes(operator) &&
-      typeof operand !== 'string'
-    ) {
-      throw policyError(`${operator} match pattern must be a string`);
-    }
-    if (operator === 'numeric') validateNumeric(operand);
-    if (operator === 'anything-but') validateAnythingBut(operand);
+function checkCondition(condition: unknown): void {
+  if (!isObject(condition)) return;
+  const [operator, operand] = Object.entries(condition)[0]!;
+  if (EVENTBRIDGE_ONLY.has(operator)) throw policyError(`Unrecognized match type ${operator}`);
+  if ((operator === 'prefix' || operator === 'suffix') && isObject(operand)) {
+    throw policyError(`${operator} match pattern must be a string`);
   }
-}
-
-function validateNumeric(operand: unknown): void {
-  if (!Array.isArray(operand) || operand.length === 0 || operand.length % 2 !== 0 || operand.length > 4) {
-    throw policyError('Value of numeric must be an array of operator and number pairs');
-  }
-  for (let i = 0; i < operand.length; i += 2) {
-    const op = operand[i];
-    if (typeof op !== 'string' || !NUMERIC_OPERATORS.has(op)) {
-      throw policyError(`Unrecognized numeric range operator: ${String(op)}`);
+  if (operator === 'anything-but' && isObject(operand)) {
+    const [inner] = Object.keys(operand);
+    if (inner !== 'prefix' && inner !== 'suffix') {
+      throw policyError(`Unsupported anything-but pattern: ${inner}`);
     }
-    if (typeof operand[i + 1] !== 'number') throw policyError(`Value of ${op} must be numeric`);
   }
-}
-
-function validateAnythingBut(operand: unknown): void {
-  if (typeof operand === 'string' || typeof operand === 'number') return;
-  if (Array.isArray(operand) && operand.every((v) => typeof v === 'string' || typeof v === 'number')) return;
-  if (isObject(operand) && (typeof operand.prefix === 'string' || typeof operand.suffix === 'string')) return;
-  throw policyError('Value of anything-but must be an array or single string/number value.');
+  if (operator === 'numeric') {
+    for (const bound of operand as unknown[]) {
+      if (typeof bound === 'number' && Math.abs(bound) > MAX_NUMERIC) {
+        throw policyError(`Value of numeric must be between -${MAX_NUMERIC} and ${MAX_NUMERIC}`);
+      }
+    }
+  }
 }
 
 /** The document a policy is matched against: attribute values typed by DataType (Binary is not filterable). */
@@ -131,82 +118,7 @@ export function bodyDocument(message: string): Record<string, unknown> | undefin
 }
 
 export function matchesPolicy(policy: FilterPolicy, document: Record<string, unknown>): boolean {
-  return Object.entries(policy).every(([key, expected]) => {
-    if (key === '$or') return (expected as FilterPolicy[]).some((branch) => matchesPolicy(branch, document));
-    const present = Object.prototype.hasOwnProperty.call(document, key);
-    const actual = document[key];
-    if (Array.isArray(expected))
-      return expected.some((condition) => matchesCondition(condition, present, actual));
-    const nested = expected as FilterPolicy;
-    if (Array.isArray(actual)) return actual.some((item) => isObject(item) && matchesPolicy(nested, item));
-    return matchesPolicy(nested, isObject(actual) ? actual : {});
-  });
-}
-
-function matchesCondition(condition: unknown, present: boolean, actual: unknown): boolean {
-  if (isObject(condition) && 'exists' in condition) return condition.exists === present;
-  if (!present) return false;
-  const values = Array.isArray(actual) ? actual : [actual];
-  return values.some((value) => matchesValue(condition, value));
-}
-
-function matchesValue(condition: unknown, value: unknown): boolean {
-  if (!isObject(condition)) return condition === value;
-  const [operator] = Object.keys(condition);
-  const operand = condition[operator!];
-  switch (operator) {
-    case 'prefix':
-      return typeof value === 'string' && value.startsWith(operand as string);
-    case 'suffix':
-      return typeof value === 'string' && value.endsWith(operand as string);
-    case 'equals-ignore-case':
-      return typeof value === 'string' && value.toLowerCase() === (operand as string).toLowerCase();
-    case 'numeric':
-      return typeof value === 'number' && matchesNumeric(operand as Array<string | number>, value);
-    case 'anything-but':
-      return !matchesAnyOf(operand, value);
-    case 'cidr':
-      return typeof value === 'string' && inCidr(value, operand as string);
-    default:
-      return false;
-  }
-}
-
-function matchesAnyOf(operand: unknown, value: unknown): boolean {
-  if (isObject(operand)) return matchesValue(operand, value);
-  const excluded = Array.isArray(operand) ? operand : [operand];
-  return excluded.some((item) => item === value);
-}
-
-function matchesNumeric(operand: Array<string | number>, value: number): boolean {
-  for (let i = 0; i < operand.length; i += 2) {
-    const bound = operand[i + 1] as number;
-    const ok = {
-      '=': value === bound,
-      '<': value < bound,
-      '<=': value <= bound,
-      '>': value > bound,
-      '>=': value >= bound,
-    }[operand[i] as '=' | '<' | '<=' | '>' | '>='];
-    if (!ok) return false;
-  }
-  return true;
-}
-
-function inCidr(ip: string, cidr: string): boolean {
-  const [base, bitsText] = cidr.split('/');
-  const bits = Number(bitsText ?? 32);
-  const a = ipv4(ip);
-  const b = ipv4(base ?? '');
-  if (a === undefined || b === undefined || !(bits >= 0 && bits <= 32)) return false;
-  const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
-  return (a & mask) >>> 0 === (b & mask) >>> 0;
-}
-
-function ipv4(text: string): number | undefined {
-  const parts = text.split('.').map(Number);
-  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) return undefined;
-  return parts.reduce((n, p) => ((n << 8) | p) >>> 0, 0);
+  return matchesCompiled(policy, flattenEvent(document));
 }
 
 function policyError(reason: string) {

@@ -4,6 +4,7 @@ import {
   matchesPolicy,
   parseFilterPolicy,
 } from '../../../src/sns/filter-policy';
+import { matchesPattern, validatePattern } from '../../../src/eventbridge/pattern';
 import type { MessageAttributes } from '../../../src/sns/model';
 
 const attrs: MessageAttributes = {
@@ -87,5 +88,87 @@ describe('filter policy validation', () => {
     expect(() => parseFilterPolicy(JSON.stringify({ a: many, b: many }), 'MessageAttributes')).toThrow(
       'Filter policy is too complex',
     );
+  });
+});
+
+describe('filter policies are EventBridge patterns', () => {
+  const body = {
+    order: { status: 'PAID', total: 12.5, items: [{ sku: 'A-1' }, { sku: 'B-2' }], note: null },
+    source: { ip: '10.0.0.7', ip6: '2001:db8::1' },
+  };
+  it.each([
+    [{ order: { status: ['PAID'] } }, true],
+    [{ order: { status: [{ 'equals-ignore-case': 'paid' }] } }, true],
+    [{ order: { status: [{ suffix: 'ID' }] } }, true],
+    [{ order: { status: [{ 'anything-but': { suffix: 'ID' } }] } }, false],
+    [{ order: { total: [{ numeric: ['>', 12, '<', 13] }] } }, true],
+    [{ order: { items: { sku: ['B-2'] } } }, true],
+    [{ order: { note: [{ exists: true }] } }, true],
+    [{ order: { refund: [{ exists: false }] } }, true],
+    // `exists` looks at leaf values: an object is not one.
+    [{ order: { items: [{ exists: true }] } }, false],
+    [{ source: { ip: [{ cidr: '10.0.0.0/24' }] } }, true],
+    [{ source: { ip6: [{ cidr: '2001:db8::/32' }] } }, true],
+    [{ source: { ip: [{ cidr: '10.0.1.0/24' }] } }, false],
+    [{ $or: [{ order: { status: ['OPEN'] } }, { source: { ip: [{ prefix: '10.' }] } }] }, true],
+  ])('%# MessageBody %j → %p, as EventBridge matches it', (policy, expected) => {
+    const parsed = parseFilterPolicy(JSON.stringify(policy), 'MessageBody')!;
+    expect(matchesPolicy(parsed, bodyDocument(JSON.stringify(body))!)).toBe(expected);
+    expect(matchesPattern(policy, body)).toBe(expected);
+  });
+});
+
+describe("SNS's restrictions on top of the pattern language", () => {
+  const refuse = (policy: object, scope: 'MessageAttributes' | 'MessageBody' = 'MessageBody') =>
+    expect(() => parseFilterPolicy(JSON.stringify(policy), scope));
+
+  it('refuses EventBridge-only operators that EventBridge itself accepts', () => {
+    for (const policy of [
+      { a: [{ wildcard: 'x*' }] },
+      { a: [{ prefix: { 'equals-ignore-case': 'x' } }] },
+      { a: [{ 'anything-but': { 'equals-ignore-case': 'x' } }] },
+    ]) {
+      expect(() => validatePattern(policy)).not.toThrow();
+      refuse(policy).toThrow(/^Invalid parameter: FilterPolicy: /);
+    }
+  });
+
+  it('refuses numbers beyond plus or minus one billion', () => {
+    refuse({ a: [{ numeric: ['<', 1e10] }] }).toThrow(
+      'Invalid parameter: FilterPolicy: Value of numeric must be between -1000000000 and 1000000000',
+    );
+    expect(
+      parseFilterPolicy(JSON.stringify({ a: [{ numeric: ['>=', -1e9] }] }), 'MessageBody'),
+    ).toBeDefined();
+  });
+
+  it("counts the leaf keys of nested policies and of every $or branch against the five keys' limit", () => {
+    refuse({ a: { b: [1], c: [1], d: [1] }, e: { f: [1], g: [1], h: [1] } }).toThrow('more than 5 keys');
+    refuse({
+      $or: [
+        { a: [1], b: [1], c: [1] },
+        { d: [1], e: [1], f: [1] },
+      ],
+    }).toThrow('more than 5 keys');
+    expect(
+      parseFilterPolicy(JSON.stringify({ a: { b: [1], c: [1] }, d: [1, 2] }), 'MessageBody'),
+    ).toBeDefined();
+  });
+
+  it('passes on the pattern checks with SNS wording', () => {
+    refuse({ a: [] }).toThrow('Invalid parameter: FilterPolicy: Empty arrays are not allowed');
+    refuse({ $or: [{ a: [1] }] }).toThrow(
+      'Invalid parameter: FilterPolicy: Or relationship must have at least 2 items',
+    );
+    refuse({ a: [{ cidr: '10.0.0.0' }] }).toThrow(
+      "Invalid parameter: FilterPolicy: Malformed CIDR, one '/' required",
+    );
+  });
+
+  it('takes an empty policy as no filter, and refuses one over 256 KB', () => {
+    expect(parseFilterPolicy('{}', 'MessageAttributes')).toBeUndefined();
+    expect(parseFilterPolicy('  ', 'MessageAttributes')).toBeUndefined();
+    const huge = JSON.stringify({ a: ['x'.repeat(256 * 1024)] });
+    expect(() => parseFilterPolicy(huge, 'MessageAttributes')).toThrow('Filter policy is too long');
   });
 });
