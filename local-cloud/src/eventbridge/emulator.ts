@@ -10,6 +10,7 @@ import {
   type Emulator,
 } from '../protocol';
 import { ACCOUNT_ID, REGION, arn } from '../config';
+import { pageOf } from '../pagination';
 import { compilePattern, flattenEvent, matchesCompiled, parsePattern, type CompiledPattern } from './pattern';
 import {
   PREDEFINED_VARIABLES,
@@ -635,16 +636,15 @@ function busName(nameOrArn: string | undefined): string {
   return match ? match[1]! : nameOrArn;
 }
 
-function paginate<T>(input: Record<string, unknown>, items: T[], key: string, map: (item: T) => unknown) {
-  const start =
-    typeof input.NextToken === 'string' ? Number(Buffer.from(input.NextToken, 'base64').toString()) : 0;
-  const limit = typeof input.Limit === 'number' && input.Limit > 0 ? input.Limit : items.length;
-  const page = items.slice(start, start + limit);
-  const end = start + page.length;
-  return {
-    [key]: page.map(map),
-    NextToken: end < items.length ? Buffer.from(String(end)).toString('base64') : undefined,
-  };
+function paginate<T>(input: Record<string, unknown>, all: T[], key: string, map: (item: T) => unknown) {
+  const token = typeof input.NextToken === 'string' ? input.NextToken : undefined;
+  const limit = typeof input.Limit === 'number' && input.Limit > 0 ? input.Limit : all.length;
+  const { items, nextToken } = pageOf(
+    all,
+    { token, limit },
+    () => new AwsError('ValidationException', `Invalid NextToken: '${token}'`),
+  );
+  return { [key]: items.map(map), NextToken: nextToken };
 }
 
 function requiredString(input: Record<string, unknown>, key: string): string {

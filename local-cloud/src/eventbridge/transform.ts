@@ -3,6 +3,7 @@
  * or `InputTransformer` (InputPathsMap variables substituted into InputTemplate), as
  * "Amazon EventBridge input transformation" documents. Pure.
  */
+import { readJsonPath } from '../json-path';
 
 export interface EventBridgeEvent {
   version: '0';
@@ -53,7 +54,7 @@ export function renderTargetInput(
   rule: RuleContext,
 ): string | undefined {
   if (target.Input !== undefined) return target.Input;
-  if (target.InputPath !== undefined) return JSON.stringify(selectPath(event, target.InputPath) ?? null);
+  if (target.InputPath !== undefined) return JSON.stringify(readJsonPath(target.InputPath, event) ?? null);
   if (!target.InputTransformer) return JSON.stringify(event);
   const out = renderTemplate(target.InputTransformer, event, rule);
   const trimmed = out.trim();
@@ -74,7 +75,7 @@ function renderTemplate(
 ): string {
   const variables = new Map<string, unknown>();
   for (const [name, path] of Object.entries(transformer.InputPathsMap ?? {})) {
-    variables.set(name, selectPath(event, path));
+    variables.set(name, readJsonPath(path, event));
   }
   // `aws.events.event` is the event without detail, with detailType for detail-type, as AWS sends it.
   const { detail: _detail, 'detail-type': detailType, ...rest } = event;
@@ -147,33 +148,4 @@ function bare(value: unknown): string {
       .join(',')}}`;
   }
   return String(value);
-}
-
-/** The JSON path subset EventBridge supports: `$`, dot notation, array indices and `*` wildcards. */
-export function selectPath(root: unknown, path: string): unknown {
-  if (!path.startsWith('$')) return undefined;
-  const tokens = path
-    .slice(1)
-    .replace(/\[(\d+|\*)\]/g, '.$1')
-    .replace(/\['([^']+)'\]/g, '.$1')
-    .split('.')
-    .filter((token) => token !== '');
-  let current: unknown[] = [root];
-  let many = false;
-  for (const token of tokens) {
-    const next: unknown[] = [];
-    for (const node of current) {
-      if (token === '*') {
-        many = true;
-        if (Array.isArray(node)) next.push(...node);
-        else if (node && typeof node === 'object') next.push(...Object.values(node));
-      } else if (Array.isArray(node) && /^\d+$/.test(token)) {
-        if (Number(token) < node.length) next.push(node[Number(token)]);
-      } else if (node && typeof node === 'object' && !Array.isArray(node) && token in node) {
-        next.push((node as Record<string, unknown>)[token]);
-      }
-    }
-    current = next;
-  }
-  return many ? current : current[0];
 }

@@ -8,6 +8,7 @@ import {
   type AwsResponse,
   type Emulator,
 } from '../protocol';
+import { pageOf } from '../pagination';
 import { Delivery } from './delivery';
 import { invalidParameter, required } from './errors';
 import type { Subscription } from './model';
@@ -91,11 +92,13 @@ export class SnsEmulator implements Emulator {
         return `<isOptedOut>${this.smsOutbox.isOptedOut(phoneNumber)}</isOptedOut>`;
       },
       ListPhoneNumbersOptedOut: (p) => {
-        const numbers = this.smsOutbox.optedOutNumbers();
-        const start = Number(p.get('nextToken') ?? 0) || 0;
-        const slice = numbers.slice(start, start + PAGE_SIZE);
-        const next = start + PAGE_SIZE < numbers.length ? `<nextToken>${start + PAGE_SIZE}</nextToken>` : '';
-        return `<phoneNumbers>${slice.map((n) => `<member>${xml(n)}</member>`).join('')}</phoneNumbers>${next}`;
+        const { items, nextToken } = pageOf(
+          this.smsOutbox.optedOutNumbers(),
+          { token: p.get('nextToken') ?? undefined, limit: PAGE_SIZE },
+          () => invalidParameter('Invalid parameter: nextToken'),
+        );
+        const next = nextToken ? `<nextToken>${nextToken}</nextToken>` : '';
+        return `<phoneNumbers>${items.map((n) => `<member>${xml(n)}</member>`).join('')}</phoneNumbers>${next}`;
       },
       OptInPhoneNumber: (p) => {
         this.smsOutbox.optIn(required(p, 'phoneNumber', 'phoneNumber'));
@@ -226,14 +229,11 @@ function subscriptionXml(s: Subscription): string {
   );
 }
 
-/** AWS pages these lists by 100; the token here is the offset of the next page. */
-function page<T>(items: T[], p: URLSearchParams, element: string, render: (item: T) => string): string {
-  const token = p.get('NextToken');
-  const start = token ? Number(token) : 0;
-  if (!Number.isInteger(start) || start < 0 || start > items.length) {
-    throw invalidParameter('Invalid parameter: NextToken');
-  }
-  const slice = items.slice(start, start + PAGE_SIZE);
-  const next = start + PAGE_SIZE < items.length ? `<NextToken>${start + PAGE_SIZE}</NextToken>` : '';
-  return `<${element}>${slice.map(render).join('')}</${element}>${next}`;
+/** AWS pages these lists by 100. */
+function page<T>(all: T[], p: URLSearchParams, element: string, render: (item: T) => string): string {
+  const { items, nextToken } = pageOf(all, { token: p.get('NextToken') ?? undefined, limit: PAGE_SIZE }, () =>
+    invalidParameter('Invalid parameter: NextToken'),
+  );
+  const next = nextToken ? `<NextToken>${nextToken}</NextToken>` : '';
+  return `<${element}>${items.map(render).join('')}</${element}>${next}`;
 }

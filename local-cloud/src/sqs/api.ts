@@ -1,3 +1,4 @@
+import { pageOf } from '../pagination';
 import { isKnownAttribute, renderSettings } from './attributes';
 import { AwsError } from '../protocol';
 import { invalidParameter, missingParameter, sqsError } from './errors';
@@ -495,17 +496,13 @@ function paginate(urls: string[], i: Input, key: string): Output {
       `Value ${String(i.MaxResults)} for parameter MaxResults is invalid. Reason: Must be between 1 and 1000.`,
     );
   }
-  const start = i.NextToken === undefined ? 0 : decodeToken(i.NextToken);
-  const page = urls.slice(start, start + max);
-  const out: Output = page.length > 0 ? { [key]: page } : {};
-  if (start + max < urls.length) out.NextToken = Buffer.from(String(start + max)).toString('base64');
+  const token = i.NextToken === undefined ? undefined : String(i.NextToken);
+  const { items, nextToken } = pageOf(urls, { token, limit: max }, () =>
+    invalidParameter(`Invalid NextToken ${token}.`),
+  );
+  const out: Output = items.length > 0 ? { [key]: items } : {};
+  if (nextToken) out.NextToken = nextToken;
   return out;
-}
-
-function decodeToken(token: unknown): number {
-  const n = Number(Buffer.from(String(token), 'base64').toString('utf8'));
-  if (!Number.isInteger(n) || n < 0) throw invalidParameter(`Invalid NextToken ${String(token)}.`);
-  return n;
 }
 
 function intParam(

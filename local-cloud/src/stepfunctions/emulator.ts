@@ -10,6 +10,7 @@ import {
   type AwsResponse,
   type Emulator,
 } from '../protocol';
+import { pageOf, type Page } from '../pagination';
 import { Execution, type MachineRecord } from './execution';
 import { definitionProblem, prepareDefinition } from './interpreter';
 import { sdkCaller, type AwsCaller } from './integrations';
@@ -338,21 +339,11 @@ function optStr(body: Body, key: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-/** maxResults + nextToken paging; the token is the offset of the next page. */
-function page<T>(all: T[], b: Body): { items: T[]; nextToken?: string } {
-  const max = typeof b.maxResults === 'number' && b.maxResults > 0 ? Math.min(b.maxResults, 1000) : 100;
-  let start = 0;
-  if (typeof b.nextToken === 'string') {
-    start = Number(Buffer.from(b.nextToken, 'base64url').toString('utf8'));
-    if (!Number.isInteger(start) || start < 0)
-      throw new AwsError('InvalidToken', `Invalid Token: '${b.nextToken}'`);
-  }
-  const items = all.slice(start, start + max);
-  const next = start + max;
-  return {
-    items,
-    nextToken: next < all.length ? Buffer.from(String(next)).toString('base64url') : undefined,
-  };
+/** maxResults (100 unless asked, at most 1000) + nextToken paging. */
+function page<T>(all: T[], b: Body): Page<T> {
+  const limit = typeof b.maxResults === 'number' && b.maxResults > 0 ? Math.min(b.maxResults, 1000) : 100;
+  const token = typeof b.nextToken === 'string' ? b.nextToken : undefined;
+  return pageOf(all, { token, limit }, () => new AwsError('InvalidToken', `Invalid Token: '${token}'`));
 }
 
 function withoutData(event: Record<string, unknown>): Record<string, unknown> {

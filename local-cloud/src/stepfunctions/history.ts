@@ -1,4 +1,4 @@
-import { readPath } from './json-path';
+import { readJsonPath } from '../json-path';
 
 /** One GetExecutionHistory event; `timestamp` is epoch seconds as the JSON 1.0 protocol sends it. */
 export interface HistoryEvent {
@@ -83,7 +83,7 @@ export class History {
         });
         if (state.type === 'Parallel') this.add('ParallelStateStarted');
         if (state.type === 'Map') {
-          const items = readPath(this.mapItemsPaths.get(state.name) ?? '$', state.input);
+          const items = readJsonPath(this.mapItemsPaths.get(state.name) ?? '$', state.input);
           this.add('MapStateStarted', {
             mapStateStartedEventDetails: { length: Array.isArray(items) ? items.length : 0 },
           });

@@ -1,6 +1,6 @@
 import { REGION } from '../config';
 import { History, errorDetails, json } from './history';
-import { readPath } from './json-path';
+import { readJsonPath } from '../json-path';
 import { taskError, type TaskSpec } from './interpreter';
 import type { Integration } from './integrations';
 import type { TaskTokens } from './tokens';
@@ -150,7 +150,7 @@ function seconds(
 ): number | undefined {
   if (fixed !== undefined) return fixed;
   if (path === undefined) return undefined;
-  const value = readPath(path, input);
+  const value = readJsonPath(path, input);
   if (!Number.isInteger(value) || (value as number) < 1) {
     throw taskError(
       'States.Runtime',
