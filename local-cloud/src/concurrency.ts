@@ -66,7 +66,7 @@ class Gate {
  * PAYFLOW_FUNCTION_CONCURRENCY says: twice the cores, since most of a handler's time is spent waiting on the
  * emulators, not computing.
  */
-export function defaultConcurrency(): number {
+function defaultConcurrency(): number {
   const configured = Number(process.env.PAYFLOW_FUNCTION_CONCURRENCY);
   if (Number.isInteger(configured) && configured > 0) return configured;
   return Math.max(2, 2 * os.availableParallelism());

@@ -22,7 +22,7 @@ export interface AsyncInvokeConfig {
 }
 
 /** One run of the function: what Lambda's sync Invoke API answers. */
-export interface AttemptResult {
+interface AttemptResult {
   payload: unknown;
   functionError?: { errorType: string; errorMessage: string };
 }
@@ -30,7 +30,7 @@ export interface AttemptResult {
 export type RunFunction = (name: string, event: unknown) => Promise<AttemptResult>;
 
 /** The on-failure (or on-success) destination record, as AWS sends it. */
-export interface InvocationRecord {
+interface InvocationRecord {
   version: '1.0';
   timestamp: string;
   requestContext: {
@@ -48,7 +48,7 @@ const DEFAULT_RETRIES = 2;
 const DEFAULT_MAX_AGE_SECONDS = 21_600;
 
 /** AWS waits about a minute before the first retry and two before the second; tests shorten the unit. */
-export function retryDelayMs(retry: number): number {
+function retryDelayMs(retry: number): number {
   const unit = Number(process.env.PAYFLOW_ASYNC_RETRY_DELAY_MS ?? 60_000);
   return unit * 2 ** retry;
 }
@@ -66,10 +66,6 @@ export function abandonAsyncInvocations(): void {
 /** Merges what a template says about one function's async invocations (EventInvokeConfig, DeadLetterConfig). */
 export function configureAsyncInvoke(functionName: string, config: AsyncInvokeConfig): void {
   configs.set(functionName, { ...configs.get(functionName), ...config });
-}
-
-export function asyncInvokeConfig(functionName: string): AsyncInvokeConfig | undefined {
-  return configs.get(functionName);
 }
 
 /** Queues one asynchronous invocation and returns its request id at once, as Lambda's 202 does. */

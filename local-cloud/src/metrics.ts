@@ -49,7 +49,7 @@ function isEmfDocument(value: unknown): value is EmfDocument {
 }
 
 /** The EMF document in a line of function output (after any `[service] ` prefix), or undefined. */
-export function emfDocumentIn(line: string): EmfDocument | undefined {
+function emfDocumentIn(line: string): EmfDocument | undefined {
   if (!line.includes('"CloudWatchMetrics"')) return undefined;
   const start = line.indexOf('{');
   if (start < 0) return undefined;

@@ -121,7 +121,7 @@ export async function startEdge(options: { port?: number; host?: string } = {}):
   };
 }
 
-export function signingName(req: AwsRequest): string | undefined {
+function signingName(req: AwsRequest): string | undefined {
   const credential =
     /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(req.headers.authorization ?? '')?.[1] ??
     /^[^/]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request$/.exec(req.query.get('X-Amz-Credential') ?? '')?.[1];

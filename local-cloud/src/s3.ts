@@ -150,7 +150,7 @@ export class S3Emulator implements Emulator {
 }
 
 /** The event S3 sends to Lambda; the key is URL-encoded with '+' for spaces, as AWS does. */
-export function s3Event(o: { bucket: string; key: string; size: number; eTag: string; eventName: string }) {
+function s3Event(o: { bucket: string; key: string; size: number; eTag: string; eventName: string }) {
   return {
     Records: [
       {

@@ -21,7 +21,7 @@ interface EmfDocument {
 }
 
 /** The datapoints of every EMF line in `output`; other lines are ignored. */
-export function readEmf(output: string): MetricDatapoint[] {
+function readEmf(output: string): MetricDatapoint[] {
   const datapoints: MetricDatapoint[] = [];
   for (const line of output.split('\n')) {
     if (!line.includes('"CloudWatchMetrics"')) continue;

@@ -7,7 +7,7 @@ import { issuerOf } from './names';
 import { UserPools, type AppClient, type UserPool } from './pools';
 import { grantClientCredentials, TokenRequestError, tokenResponse } from './token-endpoint';
 
-export { cognitoPhysicalResource, issuerOf, localClientSecret, localPoolId } from './names';
+export { cognitoPhysicalResource, localPoolId } from './names';
 export { decodeJwt } from './jwt';
 export { keepKeysAcross } from './keys';
 export type { AppClient, UserPool } from './pools';

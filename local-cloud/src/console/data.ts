@@ -392,7 +392,7 @@ function parseJson(text: string | undefined): unknown {
 }
 
 /** The order id and correlation id an input or event carries, wherever Payflow puts them. */
-export function businessKeys(value: unknown): { orderId?: string; correlationId?: string; email?: string } {
+function businessKeys(value: unknown): { orderId?: string; correlationId?: string; email?: string } {
   const keys: { orderId?: string; correlationId?: string; email?: string } = {};
   const visit = (node: unknown, depth: number) => {
     if (!node || typeof node !== 'object' || depth > 4) return;

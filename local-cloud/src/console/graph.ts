@@ -21,7 +21,7 @@ interface AslMachine {
   States: Record<string, AslState>;
 }
 
-export interface GraphNode {
+interface GraphNode {
   id: string;
   label: string;
   type: string;
@@ -33,7 +33,7 @@ export interface GraphNode {
   parent?: string;
 }
 
-export interface GraphEdge {
+interface GraphEdge {
   from: string;
   to: string;
   kind: 'next' | 'choice' | 'default' | 'catch' | 'branch';
@@ -170,7 +170,7 @@ export interface HistoryEvent {
 }
 
 /** One time an execution was in a state. */
-export interface StateVisit {
+interface StateVisit {
   name: string;
   type: string;
   enteredAt: string;

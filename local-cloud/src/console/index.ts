@@ -1,2 +1,1 @@
-export { createConsole, startConsoleServer, type LocalConsole } from './server';
-export type { ConsoleSources } from './data';
+export { createConsole, startConsoleServer } from './server';

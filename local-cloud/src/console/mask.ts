@@ -55,7 +55,7 @@ function maskToken(token: string): string {
   return `•••• (task token, ${token.length} characters)`;
 }
 
-export function luhn(digits: string): boolean {
+function luhn(digits: string): boolean {
   if (digits.length < 13 || digits.length > 19) return false;
   let sum = 0;
   for (let i = 0; i < digits.length; i++) {

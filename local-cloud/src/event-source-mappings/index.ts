@@ -1,3 +1,2 @@
-export { EventSourceMappings, type MappingInput, type MappingInfo, type MappingStats } from './mappings';
-export { sqsRecord } from './sqs-event';
+export { EventSourceMappings } from './mappings';
 export { settleBatch } from './batch-response';

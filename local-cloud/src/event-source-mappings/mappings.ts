@@ -18,7 +18,7 @@ export interface MappingInput {
   pollers?: number;
 }
 
-export interface MappingStats {
+interface MappingStats {
   invocations: number;
   functionErrors: number;
   recordsDeleted: number;

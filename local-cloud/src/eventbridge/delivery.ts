@@ -19,8 +19,8 @@ export function defaultRetryTiming(): RetryTiming {
   return { firstDelayMs: first, maxDelayMs: first * 300 };
 }
 
-export const DEFAULT_MAXIMUM_RETRY_ATTEMPTS = 185;
-export const DEFAULT_MAXIMUM_EVENT_AGE_SECONDS = 86_400;
+const DEFAULT_MAXIMUM_RETRY_ATTEMPTS = 185;
+const DEFAULT_MAXIMUM_EVENT_AGE_SECONDS = 86_400;
 
 /** Why a delivery failed, as the DLQ's ERROR_CODE names it, and whether EventBridge tries again. */
 export interface FailureKind {
@@ -211,7 +211,7 @@ const THROTTLING = new Set([
 const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE']);
 
 /** Sorts a target's error into EventBridge's DLQ error codes; only transient failures are retried. */
-export function failureKind(error: unknown): FailureKind {
+function failureKind(error: unknown): FailureKind {
   const e = (error ?? {}) as {
     name?: string;
     code?: string;

@@ -29,8 +29,6 @@ import {
 import { asyncInvocationsIdle } from '../lambda-async';
 import { parseSchedule, Scheduler } from './schedule';
 
-export { matchesPattern, validatePattern } from './pattern';
-
 interface Bus {
   name: string;
   arn: string;

@@ -1,4 +1,3 @@
-export { EventBridgeEmulator, type EventBridgeOptions } from './emulator';
-export { matchesPattern, validatePattern, parsePattern, type EventPattern } from './pattern';
+export { EventBridgeEmulator } from './emulator';
+export { matchesPattern, validatePattern } from './pattern';
 export { renderTargetInput, type EventBridgeEvent } from './transform';
-export type { LogRecord } from './targets';

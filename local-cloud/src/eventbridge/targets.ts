@@ -18,7 +18,7 @@ export interface Target extends TargetInput {
 }
 
 /** How many log-group records the local cloud keeps (GET /_local/events shows them). */
-export const MAX_LOG_RECORDS = 20_000;
+const MAX_LOG_RECORDS = 20_000;
 
 export type TargetKind = 'sqs' | 'lambda' | 'states' | 'sns' | 'logs' | 'events';
 

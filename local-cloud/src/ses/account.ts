@@ -7,12 +7,12 @@ export interface SendQuota {
 }
 
 /** Generous by default, so nothing is throttled unless a test or `PUT /_local/ses/quota` asks for it. */
-export const DEFAULT_SEND_QUOTA: SendQuota = {
+const DEFAULT_SEND_QUOTA: SendQuota = {
   maxSendRate: Number(process.env.PAYFLOW_SES_MAX_SEND_RATE ?? 10_000),
   max24HourSend: Number(process.env.PAYFLOW_SES_MAX_24_HOUR_SEND ?? -1),
 };
 
-export type SuppressionReason = 'BOUNCE' | 'COMPLAINT';
+type SuppressionReason = 'BOUNCE' | 'COMPLAINT';
 
 export interface SuppressedDestination {
   emailAddress: string;

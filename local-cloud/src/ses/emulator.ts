@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { bareAddress, SesAccount } from './account';
 import { sesOperation, sesProtocol, type SesProtocol } from './operations';
 
-export const SES_V1_XMLNS = 'http://ses.amazonaws.com/doc/2010-12-01/';
+const SES_V1_XMLNS = 'http://ses.amazonaws.com/doc/2010-12-01/';
 
 /** An email as aws-ses-v2-local stores it (GET /store). */
 export interface StoredEmail {

@@ -17,7 +17,7 @@ import { Publisher } from './publisher';
 import { Registry } from './registry';
 import { SmsOutbox, validatePhoneNumber } from './sms';
 
-export const SNS_XMLNS = 'http://sns.amazonaws.com/doc/2010-03-31/';
+const SNS_XMLNS = 'http://sns.amazonaws.com/doc/2010-03-31/';
 const PAGE_SIZE = 100;
 
 type Action = (params: URLSearchParams) => string;

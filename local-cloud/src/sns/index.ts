@@ -1,2 +1,2 @@
-export { SnsEmulator, SNS_XMLNS } from './emulator';
-export { countSegments, type SmsRecord, SmsOutbox } from './sms';
+export { SnsEmulator } from './emulator';
+export { type SmsRecord } from './sms';

@@ -1,5 +1,5 @@
 /** A message attribute as the SNS API carries it. */
-export interface MessageAttribute {
+interface MessageAttribute {
   DataType: string;
   StringValue?: string;
   /** Base64, as it travels on the wire. */

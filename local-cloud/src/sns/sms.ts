@@ -21,7 +21,7 @@ const GSM7_BASIC =
 /** Characters of the GSM 03.38 extension table: each costs an escape plus itself, two septets. */
 const GSM7_EXTENDED = '^{}\\[~]|€\f';
 
-export type SmsEncoding = 'GSM-7' | 'UCS-2';
+type SmsEncoding = 'GSM-7' | 'UCS-2';
 
 export interface SmsSegments {
   encoding: SmsEncoding;

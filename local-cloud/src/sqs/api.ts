@@ -270,7 +270,7 @@ export class SqsApi {
 }
 
 /** The Message shape of ReceiveMessage, with only the requested attributes. */
-export function renderMessage(
+function renderMessage(
   { message, receiptHandle }: ReceivedMessage,
   systemNames: string[],
   attributeNames: string[],
@@ -293,7 +293,7 @@ export function renderMessage(
   return out;
 }
 
-export function systemAttributes(message: Message, names: string[]): Record<string, string> {
+function systemAttributes(message: Message, names: string[]): Record<string, string> {
   const all: Record<string, string | undefined> = {
     SenderId: message.senderId,
     SentTimestamp: String(message.sentTimestamp),
@@ -316,7 +316,7 @@ export function systemAttributes(message: Message, names: string[]): Record<stri
 }
 
 /** MessageAttributeNames: 'All', '*', '.*', exact names and 'prefix.*' (which matches names starting with prefix). */
-export function selectAttributes(
+function selectAttributes(
   attributes: Record<string, MessageAttributeValue>,
   names: string[],
 ): Record<string, MessageAttributeValue> {

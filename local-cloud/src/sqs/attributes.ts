@@ -1,6 +1,6 @@
 import { invalidParameter, sqsError } from './errors';
 
-export interface RedrivePolicy {
+interface RedrivePolicy {
   deadLetterTargetArn: string;
   maxReceiveCount: number;
 }
@@ -48,7 +48,7 @@ const INTEGER_RANGES: Record<string, [number, number]> = {
 
 const FIFO_ONLY = new Set(['ContentBasedDeduplication', 'DeduplicationScope', 'FifoThroughputLimit']);
 
-export const COMPUTED_ATTRIBUTES = [
+const COMPUTED_ATTRIBUTES = [
   'ApproximateNumberOfMessages',
   'ApproximateNumberOfMessagesNotVisible',
   'ApproximateNumberOfMessagesDelayed',
@@ -57,7 +57,7 @@ export const COMPUTED_ATTRIBUTES = [
   'QueueArn',
 ] as const;
 
-export const SETTABLE_ATTRIBUTES = [
+const SETTABLE_ATTRIBUTES = [
   'DelaySeconds',
   'MaximumMessageSize',
   'MessageRetentionPeriod',

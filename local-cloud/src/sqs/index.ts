@@ -1,3 +1,3 @@
-export { SqsEmulator, type SqsEmulatorOptions } from './emulator';
+export { SqsEmulator } from './emulator';
 export { QueueStore } from './store';
-export type { Queue, Message, ReceivedMessage } from './queue';
+export type { ReceivedMessage } from './queue';

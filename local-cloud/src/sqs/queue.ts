@@ -365,7 +365,7 @@ export interface ReceiptHandle {
   token: string;
 }
 
-export function encodeReceiptHandle(queueName: string, message: Message): string {
+function encodeReceiptHandle(queueName: string, message: Message): string {
   return Buffer.from(JSON.stringify([queueName, message.messageId, message.receipt?.token])).toString(
     'base64',
   );

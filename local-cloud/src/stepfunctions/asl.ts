@@ -35,4 +35,4 @@ function load(): Library {
   return module.exports;
 }
 
-export const { StateMachine, ExecutionAbortedError, ExecutionError } = load();
+export const { StateMachine } = load();

@@ -1,1 +1,1 @@
-export { StepFunctionsEmulator, type StepFunctionsOptions, type CreateStateMachineInput } from './emulator';
+export { StepFunctionsEmulator } from './emulator';

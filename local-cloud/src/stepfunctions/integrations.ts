@@ -19,7 +19,7 @@ export type AwsCaller = (
   action: string,
   input: Record<string, unknown>,
 ) => Promise<unknown>;
-export type IntegratedService = 'dynamodb' | 'events' | 'sqs' | 'sns';
+type IntegratedService = 'dynamodb' | 'events' | 'sqs' | 'sns';
 
 export interface Integration {
   /** As in TaskScheduled/TaskStarted details: 'lambda' and 'invoke.waitForTaskToken'. */

@@ -1,8 +1,7 @@
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { StateMachine } from './asl';
 
-export { StateMachine, ExecutionAbortedError, ExecutionError } from './asl';
-export type { StateMachineDefinition } from 'aws-local-stepfunctions';
+export { StateMachine } from './asl';
 
 /** The Task fields this module enforces itself instead of the interpreter. */
 export interface TaskSpec {
@@ -14,7 +13,7 @@ export interface TaskSpec {
   heartbeatSecondsPath?: string;
 }
 
-export interface WaitSpec {
+interface WaitSpec {
   name: string;
   seconds?: number;
 }

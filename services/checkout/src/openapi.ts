@@ -9,7 +9,7 @@ import { CheckoutRequestSchema, OrderIdSchema, OrderLineSchema } from './domain/
 
 const Money = MoneySchema.meta({ id: 'Money' });
 
-export const StartedCheckoutSchema = z
+const StartedCheckoutSchema = z
   .object({
     orderId: z.string(),
     status: z.literal('PENDING'),
@@ -20,7 +20,7 @@ export const StartedCheckoutSchema = z
   })
   .meta({ id: 'StartedCheckout' });
 
-export const OrderSchema = z
+const OrderSchema = z
   .object({
     orderId: z.string(),
     status: z.string(),

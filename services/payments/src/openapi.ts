@@ -23,7 +23,7 @@ const Money = MoneySchema.meta({
   description: 'An amount in minor units with its ISO 4217 currency',
 });
 
-export const InvoiceSchema = z
+const InvoiceSchema = z
   .object({
     invoiceId: z.string(),
     customerId: z.string(),
@@ -36,7 +36,7 @@ export const InvoiceSchema = z
   })
   .meta({ id: 'Invoice' });
 
-export const PaymentSchema = z
+const PaymentSchema = z
   .object({
     paymentId: z.string(),
     status: z.enum(paymentStatuses),
@@ -57,7 +57,7 @@ export const PaymentSchema = z
   })
   .meta({ id: 'Payment' });
 
-export const SessionSchema = z
+const SessionSchema = z
   .object({
     sessionId: z.string(),
     status: z.enum(['CREATED', 'PROCESSING', 'PAID', 'EXPIRED', 'DECLINED', 'CLOSED']),
@@ -71,7 +71,7 @@ export const SessionSchema = z
   })
   .meta({ id: 'PaymentSession' });
 
-export const CustomerSchema = z
+const CustomerSchema = z
   .object({
     customerId: z.string(),
     merchantId: z.string(),
@@ -86,7 +86,7 @@ export const CustomerSchema = z
   })
   .meta({ id: 'Customer' });
 
-export const PayoutSchema = z
+const PayoutSchema = z
   .object({
     payoutId: z.string(),
     merchantId: z.string(),

@@ -78,7 +78,7 @@ function build(config: PaymentsConfig) {
 }
 
 /** The target a payment was applied to, with its rules, whatever its kind. */
-export function targetOf(subject: PaymentSubject): {
+function targetOf(subject: PaymentSubject): {
   target: PaymentTarget<unknown, unknown>;
   rules: PaymentRules<unknown, unknown>;
 } {

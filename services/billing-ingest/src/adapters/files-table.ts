@@ -7,7 +7,7 @@ import type { BillsFileRef, Claim, FileRecord, FilesLedger } from '../domain/ing
  * The files table: one item per (fileKey, etag) with its status, owner lease and checkpoint.
  * Hand-written rather than Powertools idempotency, which has no checkpoint to resume from and no hand-over.
  */
-export class LostLease extends Error {
+class LostLease extends Error {
   override name = 'LostLease';
 }
 

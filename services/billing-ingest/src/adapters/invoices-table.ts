@@ -11,7 +11,7 @@ const BATCH_GET_MAX_KEYS = 100;
 const BACKOFF = { baseMs: 50, maxMs: 5_000 };
 
 /** Some of a batch was never accepted after every retry (DynamoDB kept returning it as unprocessed). */
-export class UnprocessedError extends Error {
+class UnprocessedError extends Error {
   override name = 'UnprocessedError';
 }
 

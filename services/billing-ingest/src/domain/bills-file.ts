@@ -1,7 +1,7 @@
 import { CalendarDateSchema } from '@payflow/shared';
 
-export const INCOMING_PREFIX = 'incoming/';
-export const REJECTS_PREFIX = 'rejects/';
+const INCOMING_PREFIX = 'incoming/';
+const REJECTS_PREFIX = 'rejects/';
 
 /** S3 event keys are URL-encoded with '+' for spaces. */
 export function decodeS3Key(encoded: string): string {

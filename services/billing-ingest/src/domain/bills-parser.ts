@@ -13,7 +13,7 @@ export interface CsvBreak {
 }
 
 /** A legitimate bills row is well under 1 KB; a longer one is a runaway quote, and must not fill memory. */
-export const MAX_ROW_BYTES = 64 * 1024;
+const MAX_ROW_BYTES = 64 * 1024;
 
 /**
  * csv-parse fed chunk by chunk. Records are collected synchronously through `on_record`, so a syntax error

@@ -1,11 +1,11 @@
 /** The columns of a bills file: the source document's four, plus optional contact and billing details. */
-export const requiredColumns = ['InvoiceID', 'CustomerName', 'Balance', 'IsProcessed'] as const;
-export const optionalColumns = ['CustomerID', 'Email', 'Phone', 'DueDate', 'Currency'] as const;
+const requiredColumns = ['InvoiceID', 'CustomerName', 'Balance', 'IsProcessed'] as const;
+const optionalColumns = ['CustomerID', 'Email', 'Phone', 'DueDate', 'Currency'] as const;
 
-export type ColumnName = (typeof requiredColumns)[number] | (typeof optionalColumns)[number];
+type ColumnName = (typeof requiredColumns)[number] | (typeof optionalColumns)[number];
 
 /** Where each known column sits in a row; optional columns absent from the file are undefined. */
-export type ColumnIndex = { [Name in (typeof requiredColumns)[number]]: number } & {
+type ColumnIndex = { [Name in (typeof requiredColumns)[number]]: number } & {
   [Name in (typeof optionalColumns)[number]]?: number;
 };
 

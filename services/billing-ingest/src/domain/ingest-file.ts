@@ -24,7 +24,7 @@ export interface BillsFileRef {
   etag: string;
 }
 
-export type FileStatus = 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
+type FileStatus = 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
 
 export interface FileRecord {
   status: FileStatus;
@@ -41,7 +41,7 @@ export interface FileRecord {
 
 export type Claim = { kind: 'claimed'; record: FileRecord } | { kind: 'skipped'; reason: string };
 
-export interface ClaimRequest {
+interface ClaimRequest {
   owner: string;
   /** Epoch ms until which nobody else may take the file over. */
   leaseUntil: number;

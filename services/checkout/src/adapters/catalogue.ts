@@ -9,16 +9,13 @@ import { documentClient } from '@payflow/shared';
 import type { CatalogueItem } from '../domain/catalogue';
 import type { OrderLine } from '../domain/order';
 
-/** The reservation an order holds, kept on its orders item so reserving and releasing each happen once. */
-export type StockState = 'RESERVED' | 'RELEASED';
-
 export type ReserveResult =
   | { reserved: true; already: boolean }
   /** A line the catalogue cannot cover: unknown, not enough left, or its price changed. */
   | { reserved: false; line: OrderLine; entry?: CatalogueItem };
 
 /** Concurrent transactions on the same SKUs: nothing was written; the caller retries. */
-export class StockBusyError extends Error {
+class StockBusyError extends Error {
   override name = 'StockBusy';
 }
 
@@ -156,8 +153,6 @@ export function createCatalogue(
     },
   };
 }
-
-export type Catalogue = ReturnType<typeof createCatalogue>;
 
 /** The per-item codes of a cancelled transaction ('None', 'ConditionalCheckFailed', ...), or undefined. */
 function cancellationCodes(error: unknown): string[] | undefined {

@@ -87,5 +87,3 @@ export function createOrderStore(tableName: string, client: DynamoDBDocumentClie
     },
   };
 }
-
-export type OrderStore = ReturnType<typeof createOrderStore>;

@@ -21,12 +21,12 @@ export interface CreatedSession {
 }
 
 /** Payments answered 5xx or 429, or did not answer: worth retrying (the state machine's Retry does, with backoff). */
-export class PaymentsUnavailableError extends Error {
+class PaymentsUnavailableError extends Error {
   override name = 'PaymentsUnavailable';
 }
 
 /** Payments refused the request (4xx): retrying the same request cannot help. */
-export class PaymentsRejectedError extends Error {
+class PaymentsRejectedError extends Error {
   override name = 'PaymentsRejected';
 }
 
@@ -117,5 +117,3 @@ export function createPaymentsApi(
 function withSlash(url: string): string {
   return url.endsWith('/') ? url : `${url}/`;
 }
-
-export type PaymentsApi = ReturnType<typeof createPaymentsApi>;

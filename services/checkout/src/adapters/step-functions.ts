@@ -11,7 +11,7 @@ import { awsClient } from '@payflow/shared';
 import type { TaskCompletion } from '../domain/payment';
 
 /** arn:...:stateMachine:<name> -> arn:...:execution:<name>:<executionName> */
-export function executionArnOf(stateMachineArn: string, executionName: string): string {
+function executionArnOf(stateMachineArn: string, executionName: string): string {
   return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${executionName}`;
 }
 
@@ -64,5 +64,3 @@ export function createWorkflow(
     },
   };
 }
-
-export type Workflow = ReturnType<typeof createWorkflow>;

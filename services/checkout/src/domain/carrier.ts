@@ -1,7 +1,7 @@
 import type { ShippingAddress } from './order';
 
 /** Countries the simulated carrier delivers to; anything else is unserved. */
-export const SERVED_COUNTRIES = [
+const SERVED_COUNTRIES = [
   'GB',
   'IE',
   'FR',
@@ -19,7 +19,7 @@ export const SERVED_COUNTRIES = [
   'US',
 ];
 
-export const CARRIER_NAME = 'Payflow Parcel (simulated)';
+const CARRIER_NAME = 'Payflow Parcel (simulated)';
 
 export type ShippingQuote =
   { available: true; carrier: string; estimatedDays: number } | { available: false; reason: string };

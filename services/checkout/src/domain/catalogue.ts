@@ -26,7 +26,7 @@ export interface CatalogueItem {
 }
 
 /** Why an order cannot be priced, field by field (the API answers 422 with these). */
-export interface PricingProblem {
+interface PricingProblem {
   path: string;
   message: string;
 }

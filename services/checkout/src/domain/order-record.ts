@@ -1,19 +1,17 @@
 import type { Money } from '@payflow/shared';
 import type { OrderInput } from './order';
 
-export const orderStatuses = [
-  'PENDING',
-  'AWAITING_PAYMENT',
-  'PAID',
-  'CONFIRMED',
-  'REJECTED',
-  'CANCELLED',
-  'PAYMENT_TIMED_OUT',
-  'SHIPPING_UNAVAILABLE',
-] as const;
-export type OrderStatus = (typeof orderStatuses)[number];
+export type OrderStatus =
+  | 'PENDING'
+  | 'AWAITING_PAYMENT'
+  | 'PAID'
+  | 'CONFIRMED'
+  | 'REJECTED'
+  | 'CANCELLED'
+  | 'PAYMENT_TIMED_OUT'
+  | 'SHIPPING_UNAVAILABLE';
 
-export interface StatusChange {
+interface StatusChange {
   status: string;
   at: string;
   reason?: string;

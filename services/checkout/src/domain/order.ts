@@ -11,11 +11,11 @@ import {
 } from '@payflow/shared';
 import { z } from 'zod';
 
-export const MAX_ITEMS = 50;
+const MAX_ITEMS = 50;
 export const MAX_QUANTITY = 100;
 
 /** A SKU as the inventory table keys it: capitals, digits and dashes, e.g. TEA-EARLGREY-100G. */
-export const SkuSchema = z.string({ error: 'sku must be a string' }).regex(/^[A-Z0-9][A-Z0-9-]{1,63}$/, {
+const SkuSchema = z.string({ error: 'sku must be a string' }).regex(/^[A-Z0-9][A-Z0-9-]{1,63}$/, {
   error: 'sku must be 2-64 capitals, digits or dashes, e.g. TEA-EARLGREY-100G',
 });
 
@@ -32,7 +32,7 @@ export const OrderLineSchema = z.object({
 export type OrderLine = z.infer<typeof OrderLineSchema>;
 
 /** What a buyer asks for: a SKU and how many. The price is the seller's (the catalogue), never the buyer's. */
-export const CheckoutItemSchema = z.strictObject({
+const CheckoutItemSchema = z.strictObject({
   sku: SkuSchema,
   quantity: z
     .number({ error: 'quantity must be a number' })

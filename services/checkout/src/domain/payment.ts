@@ -8,7 +8,7 @@ import type {
 /** The default time a customer has to pay an order's session. */
 export const DEFAULT_PAYMENT_TIMEOUT_SECONDS = 15 * 60;
 /** The longest a session may live at payments (24 h). */
-export const MAX_PAYMENT_TIMEOUT_SECONDS = 24 * 60 * 60;
+const MAX_PAYMENT_TIMEOUT_SECONDS = 24 * 60 * 60;
 
 export interface PaymentTimeouts {
   /** How long the payment session accepts a card, from the moment the payment state is entered. */
@@ -50,7 +50,7 @@ export function paymentDeadline(paymentEnteredAt: string, sessionSeconds: number
 export const DEADLINE_PASSED_ERROR = 'Payment.DeadlinePassed';
 
 /** What the RequestPayment task outputs when the customer has paid or been declined; the Choice reads `outcome`. */
-export interface PaymentResult {
+interface PaymentResult {
   outcome: 'SUCCEEDED' | 'FAILED';
   paymentId: string;
   sessionId?: string;
@@ -58,7 +58,7 @@ export interface PaymentResult {
 }
 
 /** The error the task fails with when the session expired unpaid; caught with States.Timeout. */
-export const SESSION_EXPIRED_ERROR = 'Payment.SessionExpired';
+const SESSION_EXPIRED_ERROR = 'Payment.SessionExpired';
 
 export type PaymentEvent =
   | { detailType: 'PaymentSucceeded'; data: PaymentSucceededData }
@@ -113,7 +113,7 @@ const TAKEN = ['SUCCEEDED', 'REFUNDING', 'REFUNDED'];
  * it does: the payment (or session) exists, belongs to the order and session the event names, is for the amount
  * the event says, and is in the state the event claims.
  */
-export function unconfirmed(event: PaymentEvent, record: PaymentRecord | SessionRecord | undefined) {
+function unconfirmed(event: PaymentEvent, record: PaymentRecord | SessionRecord | undefined) {
   const { data } = event;
   const what =
     event.detailType === 'PaymentSessionExpired'
@@ -215,7 +215,7 @@ export function afterStaleTask(
 }
 
 /** The refund's reason, as the customer reads it in the refund message. */
-export function lateRefundReason(orderStatus: string): string {
+function lateRefundReason(orderStatus: string): string {
   switch (orderStatus) {
     case 'PAYMENT_TIMED_OUT':
       return 'The payment arrived after the order had timed out waiting for it.';

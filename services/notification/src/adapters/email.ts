@@ -113,5 +113,3 @@ export function createEmailSender(senderEmail: string, client: SESv2Client = aws
     },
   };
 }
-
-export type EmailSender = ReturnType<typeof createEmailSender>;

@@ -2,7 +2,7 @@ import { ChangeMessageVisibilityCommand, GetQueueUrlCommand, SQSClient } from '@
 import { awsClient } from '@payflow/shared';
 
 /** 'arn:aws:sqs:eu-west-1:123456789012:name' → its parts. */
-export function parseQueueArn(arn: string): { region: string; accountId: string; queueName: string } {
+function parseQueueArn(arn: string): { region: string; accountId: string; queueName: string } {
   const match = /^arn:aws[\w-]*:sqs:([^:]+):(\d{12}):([^:]+)$/.exec(arn);
   if (!match) throw new Error(`"${arn}" is not an SQS queue ARN`);
   return { region: match[1]!, accountId: match[2]!, queueName: match[3]! };

@@ -30,5 +30,3 @@ export function createSmsSender(client: SNSClient = awsClient(SNSClient)) {
     },
   };
 }
-
-export type SmsSender = ReturnType<typeof createSmsSender>;

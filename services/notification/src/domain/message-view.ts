@@ -28,7 +28,7 @@ export interface MessageView {
 }
 
 /** What opens an invoice for its customer: computed with payments' pay link key, never carried on the bus. */
-export interface InvoiceAccess {
+interface InvoiceAccess {
   payUrl: string;
   accessCode: string;
 }

@@ -91,7 +91,7 @@ export class TransientDeliveryError extends Error {
 }
 
 /** Another delivery of the same event is sending this channel right now. */
-export class SendInProgressError extends Error {
+class SendInProgressError extends Error {
   override name = 'SendInProgressError';
   constructor(request: SendRequest) {
     super(`The ${request.channel} for event ${request.eventId} is being sent by another delivery`);
@@ -99,7 +99,7 @@ export class SendInProgressError extends Error {
 }
 
 /** Renders what each chosen channel needs before anything is sent: a template error sends nothing. */
-export function sendRequestsFor(
+function sendRequestsFor(
   event: CustomerEvent,
   catalog: TemplateCatalog,
   invoiceAccess?: InvoiceAccessFor,
@@ -130,7 +130,7 @@ export interface BatchItem {
   event: CustomerEvent;
 }
 
-export interface ItemResult {
+interface ItemResult {
   id: string;
   event: CustomerEvent;
   records: SendRecord[];

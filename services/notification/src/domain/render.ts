@@ -4,7 +4,7 @@ import type { CustomerDetailType } from './customer-events';
 import type { MessageView } from './message-view';
 
 /** The template files of one event type (templates/<DetailType>/), as text. */
-export interface EventTemplates {
+interface EventTemplates {
   subject: string;
   text: string;
   html: string;

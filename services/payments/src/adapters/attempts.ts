@@ -48,5 +48,3 @@ export function createAttemptCounter(tableName: string) {
     },
   };
 }
-
-export type AttemptCounter = ReturnType<typeof createAttemptCounter>;

@@ -4,7 +4,7 @@ import { dynamoDocuments } from './dynamodb';
 import type { Item } from './tables/payments';
 
 /** One item to read: its table and its full primary key. */
-export interface ItemKey {
+interface ItemKey {
   tableName: string;
   key: Item;
 }

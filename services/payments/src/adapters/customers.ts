@@ -50,8 +50,6 @@ export function createCustomerStore(tableName: string) {
   };
 }
 
-export type CustomerStore = ReturnType<typeof createCustomerStore>;
-
 /** The transaction item that records a customer's new payout destination with the payout that uses it. */
 export function putCustomerItem(tableName: string, customer: Customer) {
   return {

@@ -27,5 +27,3 @@ export function createExpiryQueue(queueName: string, sqs: SQSClient = awsClient(
     },
   };
 }
-
-export type ExpiryQueue = ReturnType<typeof createExpiryQueue>;

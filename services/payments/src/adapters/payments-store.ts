@@ -150,5 +150,3 @@ export function createPaymentStore(tableName: string) {
     },
   } satisfies PaymentStore & Record<string, unknown>;
 }
-
-export type PaymentsStore = ReturnType<typeof createPaymentStore>;

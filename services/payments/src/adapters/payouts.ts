@@ -299,5 +299,3 @@ export function createPayoutStore({ payoutsTable, limitsTable, customersTable }:
     },
   };
 }
-
-export type PayoutStore = ReturnType<typeof createPayoutStore>;

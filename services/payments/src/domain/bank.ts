@@ -6,7 +6,7 @@ export type BankOutcome =
   | { status: 'PENDING'; providerReference: string }
   | { status: 'DECLINED'; providerReference: string; code: BankDeclineCode; reason: string };
 
-export type BankDeclineCode = 'DECLINED' | 'INSUFFICIENT_FUNDS' | 'CARD_DECLINED';
+type BankDeclineCode = 'DECLINED' | 'INSUFFICIENT_FUNDS' | 'CARD_DECLINED';
 
 export interface ChargeRequest {
   /** Our payment id; a real provider uses it as its idempotency key, so a resumed charge is not taken twice. */

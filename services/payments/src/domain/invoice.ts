@@ -43,7 +43,7 @@ export interface InvoiceAccount extends Ledger {
  * file (an address typed with the payment is never used, so a stranger cannot text arbitrary numbers). A channel
  * the invoice has no address for is dropped; with none left, whatever the invoice has.
  */
-export function receiptChoice(
+function receiptChoice(
   account: InvoiceAccount,
   requested: readonly NotificationChannel[],
 ): NotificationChoice | undefined {
@@ -62,7 +62,7 @@ export function receiptChoice(
   };
 }
 
-export function outstanding(account: InvoiceAccount): number {
+function outstanding(account: InvoiceAccount): number {
   return account.billedAmount - account.paidAmount;
 }
 

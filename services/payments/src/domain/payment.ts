@@ -8,7 +8,6 @@ import {
   stableEventId as derivedEventId,
   type PaymentFailedData,
   type PaymentSucceededData,
-  IdentifierSchema,
   MoneySchema,
   NotificationChoiceSchema,
   type MaskedCard,
@@ -184,13 +183,13 @@ export const PositiveMoneySchema = MoneySchema.refine((money) => money.amount > 
   path: ['amount'],
 });
 
-export const cardInput = (now?: () => Date) => createCardInputSchema(now ? { now } : {});
+const cardInput = (now?: () => Date) => createCardInputSchema(now ? { now } : {});
 
 /**
  * How a payer asks for an invoice's receipt: the channels. Receipts go to the invoice's own contact details from the
  * bills file; an address given here is used only when the bills file had none.
  */
-export const ReceiptRequestSchema = z.strictObject({
+const ReceiptRequestSchema = z.strictObject({
   channels: z.array(NotificationChannelSchema).min(1, { error: 'channels must name at least one channel' }),
   email: EmailSchema.optional(),
   phone: PhoneNumberSchema.optional(),
@@ -229,8 +228,6 @@ export function paySessionBodySchema(now?: () => Date) {
   });
 }
 export type PaySessionBody = z.output<ReturnType<typeof paySessionBodySchema>>;
-
-export const PaymentIdSchema = IdentifierSchema;
 
 /**
  * The payment id follows from the Idempotency-Key, so the payment is also the key's idempotency record: a retry

@@ -35,10 +35,10 @@ export const payoutStatuses = [
 export type PayoutStatus = (typeof payoutStatuses)[number];
 
 /** Why a payout waits for a second operator. */
-export type PayoutHold = 'ABOVE_APPROVAL_THRESHOLD' | 'DESTINATION_RECENTLY_CHANGED';
+type PayoutHold = 'ABOVE_APPROVAL_THRESHOLD' | 'DESTINATION_RECENTLY_CHANGED';
 
 /** One line of a payout's audit trail: appended, never changed or removed. */
-export interface PayoutHistoryEntry {
+interface PayoutHistoryEntry {
   at: string;
   action: 'REQUESTED' | 'HELD' | 'APPROVED' | 'REJECTED' | 'SUBMITTED' | 'PROVIDER_STATUS';
   status: PayoutStatus;
@@ -96,7 +96,7 @@ const AccountNumberSchema = z
     }),
   );
 
-export const PayoutDestinationSchema = z.discriminatedUnion(
+const PayoutDestinationSchema = z.discriminatedUnion(
   'type',
   [
     z.strictObject({ type: z.literal('paypal'), email: EmailSchema }),
@@ -157,7 +157,7 @@ export function payoutIdFor(merchantId: string, idempotencyKey: string): string 
 }
 
 /** The merchant's UTC day and currency the payout counts against. */
-export function limitKeyFor(merchantId: string, currency: string, now: Date): string {
+function limitKeyFor(merchantId: string, currency: string, now: Date): string {
   return `${merchantId}#${currency}#${now.toISOString().slice(0, 10)}`;
 }
 

@@ -21,7 +21,7 @@ export type ReconcileAction =
   | 'nothing';
 
 /** The target of a payment, with its rules, for whatever kind of thing it paid. */
-export type TargetOf = (payment: Payment) => {
+type TargetOf = (payment: Payment) => {
   target: PaymentTarget<unknown, unknown>;
   rules: PaymentRules<unknown, unknown>;
 };

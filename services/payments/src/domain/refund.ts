@@ -60,7 +60,7 @@ export function refusalToRefund(
 }
 
 /** The payment with its refund claimed: REFUNDING, the refund id and the reason the money goes back. */
-export function claimRefund(payment: Payment, request: RefundInstruction, now: Date): Payment {
+function claimRefund(payment: Payment, request: RefundInstruction, now: Date): Payment {
   const at = now.toISOString();
   return {
     ...payment,
@@ -72,7 +72,7 @@ export function claimRefund(payment: Payment, request: RefundInstruction, now: D
 }
 
 /** The claimed payment once the bank has given the money back. */
-export function completeRefund(payment: Payment, outcome: RefundOutcome, now: Date): Payment {
+function completeRefund(payment: Payment, outcome: RefundOutcome, now: Date): Payment {
   const refund = payment.refund;
   if (!refund) throw new Error(`Payment ${payment.paymentId} has no refund claimed`);
   const at = now.toISOString();
@@ -114,7 +114,7 @@ export type RefundResult =
   | { outcome: 'refused'; reason: string };
 
 /** The bank could not be reached; the payment stays REFUNDING and a retry asks again under the same refund id. */
-export class RefundBankError extends Error {
+class RefundBankError extends Error {
   override name = 'RefundBankError';
 }
 

@@ -11,10 +11,10 @@ import { z } from 'zod';
 import type { PaymentRules } from './pay';
 import { minimumCharge, PositiveMoneySchema } from './payment';
 
-export const DEFAULT_SESSION_SECONDS = 10 * 60;
-export const MAX_SESSION_SECONDS = 24 * 60 * 60;
+const DEFAULT_SESSION_SECONDS = 10 * 60;
+const MAX_SESSION_SECONDS = 24 * 60 * 60;
 /** SQS's longest message delay. */
-export const MAX_QUEUE_DELAY_SECONDS = 900;
+const MAX_QUEUE_DELAY_SECONDS = 900;
 /** How long a paid or expired session stays readable before TTL removes it. */
 export const SESSION_RETENTION_SECONDS = 30 * 24 * 60 * 60;
 
@@ -189,11 +189,7 @@ export function sessionNotFound(sessionId: string): DomainError {
 }
 
 /** Why a session cannot be paid now (or with this amount), as the payer reads it; undefined when it can. */
-export function refusalToPaySession(
-  session: PaymentSession,
-  amount: Money,
-  now: Date,
-): DomainError | undefined {
+function refusalToPaySession(session: PaymentSession, amount: Money, now: Date): DomainError | undefined {
   const { sessionId } = session;
   const status = effectiveStatus(session, now);
   if (status === 'EXPIRED') {
@@ -222,13 +218,13 @@ export function refusalToPaySession(
 }
 
 /** A session once its payment's outcome is known: paid, ended by a decline, or open again while the bank decides. */
-export function sessionStatusAfter(paymentStatus: 'SUCCEEDED' | 'FAILED' | 'PENDING'): SessionStatus {
+function sessionStatusAfter(paymentStatus: 'SUCCEEDED' | 'FAILED' | 'PENDING'): SessionStatus {
   if (paymentStatus === 'SUCCEEDED') return 'PAID';
   return paymentStatus === 'FAILED' ? 'DECLINED' : 'CREATED';
 }
 
 /** Why a session ended with its declined payment, as the payer reads it on the page. */
-export function declinedReason(paymentReason: string | undefined): string {
+function declinedReason(paymentReason: string | undefined): string {
   return `its card was declined (${(paymentReason ?? 'declined').replace(/\.$/, '')}); the order is cancelled and nothing was charged`;
 }
 

@@ -3,7 +3,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 /** The header a payouts provider signs its webhooks with: `t=<unix seconds>,v1=<hex HMAC-SHA256>`. */
 export const WEBHOOK_SIGNATURE_HEADER = 'payflow-provider-signature';
 /** A webhook older (or further in the future) than this is refused: a replay cannot be made fresh without the key. */
-export const WEBHOOK_TOLERANCE_SECONDS = 300;
+const WEBHOOK_TOLERANCE_SECONDS = 300;
 
 /** The signature over `<t>.<raw body>`, as Stripe and others sign theirs: the time is signed with the body. */
 export function signWebhook(body: string, secret: string, at: Date): string {

@@ -87,7 +87,7 @@ export async function writeUnit(rows: AcceptedRow[], ports: WritePorts): Promise
 }
 
 /** Which bills to put (not already written), and which rows to refuse for changing a paid invoice's terms. */
-export function sortOutPaidTermChanges(
+function sortOutPaidTermChanges(
   rows: AcceptedRow[],
   paid: Map<string, PaidInvoice>,
 ): { toWrite: AcceptedRow[]; refused: RefusedRow[] } {

@@ -20,7 +20,7 @@ export type Item = Record<string, NativeAttributeValue>;
 export type Attention = 'HOLD' | 'PENDING' | 'OUTBOX';
 
 /** The stored form: flat attributes for the indexes, the card as brand and last four only. */
-export function paymentToItem(payment: Payment): Item {
+function paymentToItem(payment: Payment): Item {
   const { subject } = payment;
   return {
     paymentId: payment.paymentId,
