@@ -38,6 +38,8 @@ beforeAll(async () => {
     AWS_LAMBDA_FUNCTION_NAME: 'payflow-billing-ingest-local-ingestBillsFile',
     LAMBDA_ENDPOINT: 'http://localhost:3101',
     HANDOFF_MARGIN_MS: '1000',
+    // The local stage's billerMerchantId (serverless.yml params.local).
+    BILLER_MERCHANT_ID: 'tea-shop',
     POWERTOOLS_LOG_LEVEL: 'WARN',
   });
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
