@@ -23,7 +23,7 @@ export interface NamedCustomer {
  * Where each contract keeps the customer's choice: `contact` on invoices, `notification` on payments, `customer` on
  * orders. Undefined when the event carries none (an InvoiceDue that names a stored customer instead).
  */
-export function contactOf(event: CustomerEvent): ContactChoice | undefined {
+function contactOf(event: CustomerEvent): ContactChoice | undefined {
   switch (event.detailType) {
     case 'InvoiceDue':
       return event.detail.data.contact;

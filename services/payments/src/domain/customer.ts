@@ -130,12 +130,12 @@ export function updatedCustomer(
 }
 
 /** A merchant's change: as of now, before any row of a file uploaded at the same instant. */
-export function changedByMerchant(now: Date): string {
+function changedByMerchant(now: Date): string {
   return `${now.toISOString()}#${'0'.repeat(10)}`;
 }
 
 /** A bills file's statement: as of its upload time, a later row of the same file after an earlier one. */
-export function statedByFile(statedAt: string, row: number): string {
+function statedByFile(statedAt: string, row: number): string {
   return `${new Date(statedAt).toISOString()}#${String(row).padStart(10, '0')}`;
 }
 
@@ -199,7 +199,7 @@ export function billedCustomerChange(
 }
 
 /** How the customer wants to be told: their channels with the addresses for them. */
-export function notificationChoiceOf(customer: Customer): NotificationChoice {
+function notificationChoiceOf(customer: Customer): NotificationChoice {
   return {
     channels: customer.channels,
     ...(customer.email ? { email: customer.email } : {}),
