@@ -1,4 +1,12 @@
 /** What integration tests and benchmarks of every service share: the HTTP APIs as a client sees them. */
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  ResourceInUseException,
+  ResourceNotFoundException,
+  type CreateTableCommandInput,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
@@ -99,21 +107,66 @@ export function assertValidOpenApi(document: OpenApiDocument): void {
   if (!result.valid) throw new Error(`not a valid OpenAPI document: ${JSON.stringify(result)}`);
 }
 
-/** Every `httpApi` event of every function in a service's serverless.yml, as "METHOD /path". */
-export function serverlessHttpRoutes(serviceDir: string): string[] {
+/** A service's serverless.yml as written (CloudFormation tags kept as their plain values; no variables resolved). */
+function serverlessConfig(serviceDir: string): Record<string, Json> {
   const tag = (name: string, collection?: 'seq' | 'map') => ({
     tag: name,
     resolve: (value: unknown) => value,
     ...(collection ? { collection } : {}),
   });
-  const config = parseYaml(fs.readFileSync(path.join(serviceDir, 'serverless.yml'), 'utf8'), {
+  return parseYaml(fs.readFileSync(path.join(serviceDir, 'serverless.yml'), 'utf8'), {
     customTags: [tag('!Sub'), tag('!GetAtt'), tag('!Ref'), tag('!Join', 'seq'), tag('!Sub', 'seq')],
-  }) as { functions: Record<string, { events?: { httpApi?: { method: string; path: string } }[] }> };
+  }) as Record<string, Json>;
+}
+
+/** Every `httpApi` event of every function in a service's serverless.yml, as "METHOD /path". */
+export function serverlessHttpRoutes(serviceDir: string): string[] {
+  const config = serverlessConfig(serviceDir) as {
+    functions: Record<string, { events?: { httpApi?: { method: string; path: string } }[] }>;
+  };
   return Object.values(config.functions).flatMap((fn) =>
     (fn.events ?? []).flatMap((event) =>
       event.httpApi ? [`${event.httpApi.method} ${event.httpApi.path}`] : [],
     ),
   );
+}
+
+/**
+ * Creates a table as the service that owns it declares it (its serverless.yml resource: keys, attributes, indexes),
+ * unless it exists: a test of another service never declares the table a second time.
+ */
+export async function ensureDeclaredTable(
+  dynamodb: DynamoDBClient,
+  serviceDir: string,
+  logicalId: string,
+  tableName: string,
+): Promise<void> {
+  try {
+    await dynamodb.send(new DescribeTableCommand({ TableName: tableName }));
+    return;
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+  }
+  const resource = serverlessConfig(serviceDir).resources?.Resources?.[logicalId];
+  if (resource?.Type !== 'AWS::DynamoDB::Table') {
+    throw new Error(`${serviceDir}/serverless.yml declares no DynamoDB table ${logicalId}`);
+  }
+  const { AttributeDefinitions, KeySchema, GlobalSecondaryIndexes, BillingMode } =
+    resource.Properties as CreateTableCommandInput;
+  await dynamodb
+    .send(
+      new CreateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions,
+        KeySchema,
+        ...(GlobalSecondaryIndexes ? { GlobalSecondaryIndexes } : {}),
+        BillingMode,
+      }),
+    )
+    .catch((error: unknown) => {
+      // Another test file of the same run made it first.
+      if (!(error instanceof ResourceInUseException)) throw error;
+    });
 }
 
 /** The routes a document describes, as "METHOD /path". */

@@ -12,3 +12,4 @@ export * from './ids';
 export * from './retry';
 export * from './domain-error';
 export * from './auth';
+export * from './contracts';

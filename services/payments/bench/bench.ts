@@ -3,7 +3,7 @@
  * idempotency, the optimistic-locking transaction, the bank call and the event cost on top of one read.
  */
 import { randomUUID } from 'node:crypto';
-import { payLinkToken } from '@payflow/shared';
+import { BillItemSchema, billKey, payLinkToken } from '@payflow/shared';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { BenchRow } from '@payflow/local-cloud/bench/stats';
@@ -42,9 +42,8 @@ export default async function bench(ctx: {
   await documents.send(
     new PutCommand({
       TableName: 'payflow-invoices-local',
-      Item: {
-        invoiceId,
-        record: 'BILL',
+      Item: BillItemSchema.parse({
+        ...billKey(invoiceId),
         customerId: `BENCH-C-${invoiceId}`,
         customerName: 'Bench Customer',
         billedAmount: 10_000_000,
@@ -56,7 +55,7 @@ export default async function bench(ctx: {
         billDate: '2026-11-21',
         sourceFile: 'bench',
         updatedAt: new Date().toISOString(),
-      },
+      }),
     }),
   );
   // The customer's pay link (stage local's key), as their reminder carries it.

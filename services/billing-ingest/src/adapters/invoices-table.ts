@@ -1,6 +1,14 @@
 import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { backoffDelay, sleep as wait } from '@payflow/shared';
-import { BILL_RECORD, LEDGER_RECORD, type BillItem, type PaidInvoice } from '../domain/invoice';
+import {
+  backoffDelay,
+  billKey,
+  ledgerKey,
+  type InvoiceKey,
+  parseBillProjection,
+  parseLedgerProjection,
+  sleep as wait,
+} from '@payflow/shared';
+import type { BillItem, PaidInvoice } from '../domain/invoice';
 import type { InvoiceStore } from '../domain/stages/write';
 
 /** DynamoDB's documented limits. */
@@ -55,13 +63,13 @@ export function createInvoicesTable(options: InvoicesTableOptions): InvoiceStore
 
   /** One BatchGetItem of up to 100 keys (and its unprocessed keys, with backoff); returns the items found. */
   async function readBatch(
-    keys: Record<string, unknown>[],
+    keys: InvoiceKey[],
     projection: string,
     names: Record<string, string>,
     what: string,
   ): Promise<Record<string, unknown>[]> {
     const found: Record<string, unknown>[] = [];
-    let pending = keys;
+    let pending: Record<string, unknown>[] = keys;
     for (let attempt = 1; ; attempt += 1) {
       const out = await client.send(
         new BatchGetCommand({
@@ -88,28 +96,32 @@ export function createInvoicesTable(options: InvoicesTableOptions): InvoiceStore
 
   /** LEDGER items of up to 100 invoices, then (only for those that have one) their BILL's currency and customer. */
   async function readPaid(invoiceIds: string[], paid: Map<string, PaidInvoice>): Promise<void> {
-    const ledgers = await readBatch(
-      invoiceIds.map((invoiceId) => ({ invoiceId, record: LEDGER_RECORD })),
-      '#invoiceId, #paidAmount',
-      { '#invoiceId': 'invoiceId', '#paidAmount': 'paidAmount' },
-      'ledger',
-    );
+    const ledgers = (
+      await readBatch(
+        invoiceIds.map(ledgerKey),
+        '#invoiceId, #record, #paidAmount',
+        { '#invoiceId': 'invoiceId', '#record': 'record', '#paidAmount': 'paidAmount' },
+        'ledger',
+      )
+    ).map((item) => parseLedgerProjection(item, ['record', 'paidAmount']));
     if (ledgers.length === 0) return;
-    for (const ledger of ledgers) {
-      const paidAmount = typeof ledger.paidAmount === 'number' ? ledger.paidAmount : 0;
-      paid.set(String(ledger.invoiceId), { paidAmount });
-    }
-    const bills = await readBatch(
-      ledgers.map((ledger) => ({ invoiceId: ledger.invoiceId, record: BILL_RECORD })),
-      '#invoiceId, #currency, #customerId',
-      { '#invoiceId': 'invoiceId', '#currency': 'currency', '#customerId': 'customerId' },
-      'bill',
-    );
+    for (const ledger of ledgers) paid.set(ledger.invoiceId, { paidAmount: ledger.paidAmount });
+    const bills = (
+      await readBatch(
+        ledgers.map((ledger) => billKey(ledger.invoiceId)),
+        '#invoiceId, #record, #currency, #customerId',
+        {
+          '#invoiceId': 'invoiceId',
+          '#record': 'record',
+          '#currency': 'currency',
+          '#customerId': 'customerId',
+        },
+        'bill',
+      )
+    ).map((item) => parseBillProjection(item, ['record', 'currency', 'customerId']));
     for (const bill of bills) {
-      const invoice = paid.get(String(bill.invoiceId));
-      if (invoice && typeof bill.currency === 'string' && typeof bill.customerId === 'string') {
-        invoice.bill = { currency: bill.currency, customerId: bill.customerId };
-      }
+      const invoice = paid.get(bill.invoiceId);
+      if (invoice) invoice.bill = { currency: bill.currency, customerId: bill.customerId };
     }
   }
 

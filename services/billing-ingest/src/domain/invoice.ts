@@ -1,32 +1,14 @@
-import { billingEventId, type CustomerDetailsIngestedData, type InvoiceDueData } from '@payflow/shared';
+import {
+  BILL_RECORD,
+  billingEventId,
+  type BillItem,
+  type CustomerDetailsIngestedData,
+  type InvoiceDueData,
+} from '@payflow/shared';
 import type { Bill } from './bill-row';
 
-/**
- * The invoices table holds two items per invoice. BILL is what the biller's file says (written only by
- * billing-ingest, replaced whole by each file); LEDGER is what was paid (written only by payments).
- * A file therefore never touches a payment, whatever it says.
- */
-export const BILL_RECORD = 'BILL';
-export const LEDGER_RECORD = 'LEDGER';
-
-export interface BillItem {
-  invoiceId: string;
-  record: typeof BILL_RECORD;
-  customerId: string;
-  customerName: string;
-  billedAmount: number;
-  currency: string;
-  dueDate: string;
-  email?: string;
-  phone?: string;
-  channels: string[];
-  isProcessed: boolean;
-  /** Present (true) only when the biller settled the invoice itself (IsProcessed=1): payments shows it SETTLED. */
-  settledByBiller?: true;
-  billDate: string;
-  sourceFile: string;
-  updatedAt: string;
-}
+/** The BILL item is the invoices table's contract (shared), which payments reads; this is where a row becomes one. */
+export type { BillItem };
 
 export interface BillFile {
   /** s3 key of the file, e.g. incoming/bills-2026-11-21.csv. */

@@ -18,6 +18,7 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
+import { billKey, ledgerKey, LedgerItemSchema } from '@payflow/shared';
 
 export const ENDPOINT = process.env.AWS_ENDPOINT_URL ?? 'http://localhost:4566';
 export const BUCKET = 'payflow-billing-ingest-local-bills';
@@ -102,31 +103,30 @@ export async function settled(key: string, etag: string, timeoutMs = 90_000): Pr
 
 export async function bill(invoiceId: string): Promise<Record<string, unknown> | undefined> {
   const out = await documents.send(
-    new GetCommand({ TableName: INVOICES_TABLE, Key: { invoiceId, record: 'BILL' }, ConsistentRead: true }),
+    new GetCommand({ TableName: INVOICES_TABLE, Key: billKey(invoiceId), ConsistentRead: true }),
   );
   return out.Item;
 }
 
 export async function ledger(invoiceId: string): Promise<Record<string, unknown> | undefined> {
   const out = await documents.send(
-    new GetCommand({ TableName: INVOICES_TABLE, Key: { invoiceId, record: 'LEDGER' }, ConsistentRead: true }),
+    new GetCommand({ TableName: INVOICES_TABLE, Key: ledgerKey(invoiceId), ConsistentRead: true }),
   );
   return out.Item;
 }
 
-/** A payment as payments records it (the LEDGER item of the contract in the README). */
+/** A payment as payments records it (the LEDGER item of the invoices table's contract in shared). */
 export async function recordPayment(invoiceId: string, paidAmount: number): Promise<void> {
   await documents.send(
     new PutCommand({
       TableName: INVOICES_TABLE,
-      Item: {
-        invoiceId,
-        record: 'LEDGER',
+      Item: LedgerItemSchema.parse({
+        ...ledgerKey(invoiceId),
         paidAmount,
         version: 1,
         lastPaymentId: `pay-${invoiceId}`,
         updatedAt: new Date().toISOString(),
-      },
+      }),
     }),
   );
 }

@@ -1,4 +1,4 @@
-import { InvoiceDue } from '@payflow/shared';
+import { InvoiceDue, parseBillItem } from '@payflow/shared';
 import type { Bill } from '../../src/domain/bill-row';
 import {
   billItem,
@@ -85,6 +85,14 @@ describe('billItem', () => {
       sourceFile: 'incoming/bills-2026-11-21.csv',
       updatedAt: '2026-11-21T06:00:00.000Z',
     });
+  });
+
+  it('is what the invoices table contract (which payments reads through) accepts, settled or not', () => {
+    const file = { key: 'incoming/bills-2026-11-21.csv', billDate: '2026-11-21', ingestedAt: 'now' };
+    const withPhone = { ...bill, phone: '+447700900123', channels: ['email' as const, 'sms' as const] };
+    for (const written of [billItem(withPhone, file), billItem({ ...withPhone, isProcessed: true }, file)]) {
+      expect(parseBillItem(written)).toEqual(written);
+    }
   });
 });
 

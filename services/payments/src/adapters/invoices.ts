@@ -1,4 +1,5 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { billKey, ledgerKey, parseBillItem, parseLedgerItem, type LedgerItem } from '@payflow/shared';
 import type { InvoiceAccount, LedgerChange } from '../domain/invoice';
 import type { HoldResult, PaymentTarget, Settlement } from '../domain/pay';
 import type { Payment } from '../domain/payment';
@@ -12,27 +13,30 @@ import { putHeldPayment, settlePaymentItem, supersedeItem } from './tables/payme
  */
 export function createInvoiceReader(invoicesTable: string) {
   return async function readInvoice(invoiceId: string): Promise<InvoiceAccount | undefined> {
-    // Its two items, in the same BatchGetItem as whatever else is read at the same moment.
-    const [bill, ledger = {}] = await Promise.all([
-      getItem(invoicesTable, { invoiceId, record: 'BILL' }),
-      getItem(invoicesTable, { invoiceId, record: 'LEDGER' }),
+    // Its two items, in the same BatchGetItem as whatever else is read at the same moment; each checked against
+    // the invoices table's contract, so a malformed item is an error rather than a wrong balance.
+    const [billFound, ledgerFound] = await Promise.all([
+      getItem(invoicesTable, billKey(invoiceId)),
+      getItem(invoicesTable, ledgerKey(invoiceId)),
     ]);
-    if (!bill) return undefined;
+    if (!billFound) return undefined;
+    const bill = parseBillItem(billFound);
+    const ledger: Partial<LedgerItem> = ledgerFound ? parseLedgerItem(ledgerFound) : {};
     return {
       invoiceId,
-      customerId: String(bill.customerId),
-      customerName: String(bill.customerName),
-      billedAmount: Number(bill.billedAmount),
-      currency: String(bill.currency),
-      ...(bill.dueDate ? { dueDate: String(bill.dueDate) } : {}),
+      customerId: bill.customerId,
+      customerName: bill.customerName,
+      billedAmount: bill.billedAmount,
+      currency: bill.currency,
+      dueDate: bill.dueDate,
       settledByBiller: bill.settledByBiller === true,
       hadPending: ledger.hadPending === true,
       contact: {
-        ...(typeof bill.email === 'string' ? { email: bill.email } : {}),
-        ...(typeof bill.phone === 'string' ? { phone: bill.phone } : {}),
+        ...(bill.email ? { email: bill.email } : {}),
+        ...(bill.phone ? { phone: bill.phone } : {}),
       },
-      paidAmount: Number(ledger.paidAmount ?? 0),
-      version: Number(ledger.version ?? 0),
+      paidAmount: ledger.paidAmount ?? 0,
+      version: ledger.version ?? 0,
     };
   };
 }
@@ -55,7 +59,7 @@ export function createInvoiceTarget(
         {
           Update: {
             TableName: tables.invoicesTable,
-            Key: { invoiceId, record: 'LEDGER' },
+            Key: ledgerKey(invoiceId),
             UpdateExpression: `SET paidAmount = paidAmount - :amount, version = version + :one, updatedAt = :now${
               change.pending ? ', hadPending = :true' : ''
             }`,
@@ -78,7 +82,7 @@ export function createInvoiceTarget(
             {
               ConditionCheck: {
                 TableName: tables.invoicesTable,
-                Key: { invoiceId, record: 'BILL' },
+                Key: billKey(invoiceId),
                 ConditionExpression:
                   'billedAmount = :billedSeen AND currency = :currencySeen AND customerId = :customerSeen',
                 ExpressionAttributeValues: {
@@ -93,7 +97,7 @@ export function createInvoiceTarget(
       {
         Update: {
           TableName: tables.invoicesTable,
-          Key: { invoiceId, record: 'LEDGER' },
+          Key: ledgerKey(invoiceId),
           UpdateExpression:
             'SET paidAmount = :newPaid, version = :nextVersion, lastPaymentId = :paymentId, updatedAt = :now',
           ConditionExpression: 'attribute_not_exists(version) OR version = :versionSeen',

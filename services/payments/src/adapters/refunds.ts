@@ -1,4 +1,5 @@
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ledgerKey } from '@payflow/shared';
 import { ledgerAfterRelease, type InvoiceAccount } from '../domain/invoice';
 import type { Payment } from '../domain/payment';
 import type { RecordRefundResult, RefundStore } from '../domain/refund';
@@ -31,7 +32,7 @@ export function createRefundStore(
     return {
       Update: {
         TableName: tables.invoicesTable,
-        Key: { invoiceId, record: 'LEDGER' },
+        Key: ledgerKey(invoiceId),
         UpdateExpression: 'SET paidAmount = :newPaid, version = :nextVersion, updatedAt = :now',
         ConditionExpression: 'version = :versionSeen',
         ExpressionAttributeValues: {

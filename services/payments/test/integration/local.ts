@@ -1,14 +1,16 @@
 /** What the payments integration tests share: the local cloud's addresses, bills written with the SDK, the bus. */
-import {
-  CreateTableCommand,
-  DynamoDBClient,
-  ResourceNotFoundException,
-  DescribeTableCommand,
-} from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
-import { payLinkToken } from '@payflow/shared';
-import { callApi, localToken, logLines, type ApiRequestOptions } from '@payflow/local-cloud/src/testing';
+import path from 'node:path';
+import { BillItemSchema, billKey, payLinkToken, type BillItem } from '@payflow/shared';
+import {
+  callApi,
+  ensureDeclaredTable,
+  localToken,
+  logLines,
+  type ApiRequestOptions,
+} from '@payflow/local-cloud/src/testing';
 
 /** The jest globalSetup's local cloud (its edge port follows PAYFLOW_EDGE_PORT); the workers inherit its address. */
 export const ENDPOINT = process.env.AWS_ENDPOINT_URL ?? 'http://localhost:4566';
@@ -26,57 +28,27 @@ export const dynamodb = new DynamoDBClient({
 });
 export const documents = DynamoDBDocumentClient.from(dynamodb);
 
-/** billing-ingest owns the invoices table; when it is not in this run, make the table it would (same keys). */
+/** billing-ingest owns the invoices table; when it is not in this run, make it as billing-ingest declares it. */
 export async function ensureInvoicesTable(): Promise<void> {
-  try {
-    await dynamodb.send(new DescribeTableCommand({ TableName: INVOICES_TABLE }));
-  } catch (error) {
-    if (!(error instanceof ResourceNotFoundException)) throw error;
-    await dynamodb.send(
-      new CreateTableCommand({
-        TableName: INVOICES_TABLE,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: 'invoiceId', AttributeType: 'S' },
-          { AttributeName: 'record', AttributeType: 'S' },
-          { AttributeName: 'customerId', AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: 'invoiceId', KeyType: 'HASH' },
-          { AttributeName: 'record', KeyType: 'RANGE' },
-        ],
-        GlobalSecondaryIndexes: [
-          {
-            IndexName: 'byCustomer',
-            KeySchema: [
-              { AttributeName: 'customerId', KeyType: 'HASH' },
-              { AttributeName: 'invoiceId', KeyType: 'RANGE' },
-            ],
-            Projection: { ProjectionType: 'ALL' },
-          },
-        ],
-      }),
-    );
-  }
+  await ensureDeclaredTable(
+    dynamodb,
+    path.resolve(__dirname, '../../../billing-ingest'),
+    'InvoicesTable',
+    INVOICES_TABLE,
+  );
 }
 
-export interface Bill {
-  invoiceId: string;
-  customerId: string;
-  billedAmount: number;
-  currency: string;
-}
+export type Bill = BillItem;
 
-/** A BILL item as billing-ingest writes it, with fresh ids so tests never share an invoice. */
+/** A BILL item as billing-ingest writes it (checked against the invoices table's contract), with fresh ids. */
 export async function seedBill(
   billedAmount = 10000,
   currency = 'EUR',
-  extra: Record<string, unknown> = {},
+  extra: Partial<BillItem> = {},
 ): Promise<Bill> {
   const suffix = randomUUID().slice(0, 8);
-  const bill = {
-    invoiceId: `T-${suffix}`,
-    record: 'BILL',
+  const bill = BillItemSchema.parse({
+    ...billKey(`T-${suffix}`),
     customerId: `C-${suffix}`,
     customerName: 'Grace Hopper',
     billedAmount,
@@ -90,7 +62,7 @@ export async function seedBill(
     sourceFile: 'bills/test.csv',
     updatedAt: new Date().toISOString(),
     ...extra,
-  };
+  });
   await documents.send(new PutCommand({ TableName: INVOICES_TABLE, Item: bill }));
   return bill;
 }

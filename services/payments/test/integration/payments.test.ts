@@ -4,10 +4,13 @@
  */
 import { createHash } from 'node:crypto';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ledgerKey } from '@payflow/shared';
 import {
   api,
   busEvents,
   CARD,
+  documents,
   dynamodb,
   ensureInvoicesTable,
   ENDPOINT,
@@ -53,6 +56,27 @@ describe('invoice look-up', () => {
     expect(response.status).toBe(404);
     expect(response.headers.get('content-type')).toBe('application/problem+json');
     expect(response.body.detail).toMatch(/NO-SUCH-INVOICE was not found/);
+  });
+
+  it('will not show or take money for a BILL that breaks the invoices contract (an amount in major units)', async () => {
+    const bill = await seedBill(10000);
+    // Written by hand, around the contract: 100.5 read as a number would be a balance of 100.5 minor units.
+    await documents.send(
+      new PutCommand({ TableName: INVOICES_TABLE, Item: { ...bill, billedAmount: 100.5 } }),
+    );
+    const shown = await api('GET', `/invoices/${bill.invoiceId}`);
+    expect(shown.status).toBe(500);
+    expect(shown.headers.get('content-type')).toBe('application/problem+json');
+    expect(JSON.stringify(shown.body)).not.toContain('100.5');
+    const paid = await api('POST', `/invoices/${bill.invoiceId}/payments`, {
+      body: payBody(50),
+      key: newKey(),
+    });
+    expect(paid.status).toBe(500);
+    const ledger = await documents.send(
+      new GetCommand({ TableName: INVOICES_TABLE, Key: ledgerKey(bill.invoiceId), ConsistentRead: true }),
+    );
+    expect(ledger.Item).toBeUndefined();
   });
 });
 
