@@ -64,10 +64,17 @@ describe('invoice look-up', () => {
     await documents.send(
       new PutCommand({ TableName: INVOICES_TABLE, Item: { ...bill, billedAmount: 100.5 } }),
     );
-    const shown = await api('GET', `/invoices/${bill.invoiceId}`);
+    const correlationId = `contract-${bill.invoiceId}`;
+    const shown = await api('GET', `/invoices/${bill.invoiceId}`, {
+      headers: { 'x-correlation-id': correlationId },
+    });
     expect(shown.status).toBe(500);
     expect(shown.headers.get('content-type')).toBe('application/problem+json');
     expect(JSON.stringify(shown.body)).not.toContain('100.5');
+    // The operator's log line names the broken item and field, under the caller's correlation id.
+    const logged = await logLineWith(`"correlation_id":"${correlationId}"`);
+    expect(logged).toContain('InvoiceItemError');
+    expect(logged).toContain('billedAmount: must be a whole number of minor units');
     const paid = await api('POST', `/invoices/${bill.invoiceId}/payments`, {
       body: payBody(50),
       key: newKey(),
@@ -79,6 +86,17 @@ describe('invoice look-up', () => {
     expect(ledger.Item).toBeUndefined();
   });
 });
+
+/** The first function log line containing `text`, waited for (the local cloud collects function output as it comes). */
+async function logLineWith(text: string, timeoutMs = 10_000): Promise<string | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const logs = await (await fetch(`${ENDPOINT}/_local/logs`)).text();
+    const line = logs.split('\n').find((candidate) => candidate.includes(text));
+    if (line || Date.now() > deadline) return line;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
 
 describe('paying an invoice', () => {
   it('takes a partial payment, lowers the balance, stores only brand and last four, and publishes PaymentSucceeded', async () => {
