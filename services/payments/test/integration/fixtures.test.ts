@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BillItemSchema, billKey } from '@payflow/shared';
 import {
   invokeFunction,
   serviceFixtures,
@@ -52,9 +53,8 @@ beforeAll(async () => {
   await documents.send(
     new PutCommand({
       TableName: INVOICES_TABLE,
-      Item: {
-        invoiceId: '10452',
-        record: 'BILL',
+      Item: BillItemSchema.parse({
+        ...billKey('10452'),
         customerId: 'CUS-1',
         customerName: 'Grace Hopper',
         billedAmount: 12550,
@@ -67,7 +67,7 @@ beforeAll(async () => {
         billDate: '2026-11-21',
         sourceFile: 'incoming/bills-2026-11-21.csv',
         updatedAt: new Date().toISOString(),
-      },
+      }),
     }),
   );
 });

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ledgerKey } from '@payflow/shared';
+import { waitForLogLine } from '@payflow/local-cloud/src/testing';
 import {
   api,
   busEvents,
@@ -72,7 +73,7 @@ describe('invoice look-up', () => {
     expect(shown.headers.get('content-type')).toBe('application/problem+json');
     expect(JSON.stringify(shown.body)).not.toContain('100.5');
     // The operator's log line names the broken item and field, under the caller's correlation id.
-    const logged = await logLineWith(`"correlation_id":"${correlationId}"`);
+    const logged = await waitForLogLine(ENDPOINT, [`"correlation_id":"${correlationId}"`]);
     expect(logged).toContain('InvoiceItemError');
     expect(logged).toContain('billedAmount: must be a whole number of minor units');
     const paid = await api('POST', `/invoices/${bill.invoiceId}/payments`, {
@@ -86,17 +87,6 @@ describe('invoice look-up', () => {
     expect(ledger.Item).toBeUndefined();
   });
 });
-
-/** The first function log line containing `text`, waited for (the local cloud collects function output as it comes). */
-async function logLineWith(text: string, timeoutMs = 10_000): Promise<string | undefined> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const logs = await (await fetch(`${ENDPOINT}/_local/logs`)).text();
-    const line = logs.split('\n').find((candidate) => candidate.includes(text));
-    if (line || Date.now() > deadline) return line;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
 
 describe('paying an invoice', () => {
   it('takes a partial payment, lowers the balance, stores only brand and last four, and publishes PaymentSucceeded', async () => {
