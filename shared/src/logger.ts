@@ -1,4 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { correlationPaths as powertoolsPaths, search } from '@aws-lambda-powertools/logger/correlationId';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { luhnValid } from './cards';
 
 export const REDACTED = '[REDACTED]';
@@ -31,12 +33,39 @@ export function redactSecrets(key: string, value: unknown): unknown {
   return value;
 }
 
-/** A Powertools Logger for one service: JSON lines, service name, secrets redacted. */
+/** A Powertools Logger for one service: JSON lines, service name, secrets redacted; finds correlation ids by path. */
 export function createLogger(serviceName: string): Logger {
-  return new Logger({ serviceName, jsonReplacerFn: redactSecrets });
+  return new Logger({ serviceName, jsonReplacerFn: redactSecrets, correlationIdSearchFn: search });
 }
 
-/** Every later log line of this invocation carries `correlation_id`, so one request can be followed across services. */
+/** The header a caller sends to follow its request across services. */
+export const CORRELATION_HEADER = 'x-correlation-id';
+
+/** Where an invocation carries its correlation id: JMESPath, as Powertools' `correlationIdPath` reads it. */
+export const correlationPaths = {
+  /** The caller's x-correlation-id (headers lower-cased, an unusable one dropped), else API Gateway's request id. */
+  HTTP_REQUEST: `headers."${CORRELATION_HEADER}" || ${powertoolsPaths.API_GATEWAY_HTTP}`,
+  /** A Payflow event an EventBridge rule delivers to the function: the correlationId of its detail. */
+  EVENT: 'detail.correlationId',
+  /** A Step Functions task whose input carries the correlationId at its top. */
+  TASK_INPUT: 'correlationId',
+} as const;
+
+/**
+ * Powertools' logger middleware: every line carries the Lambda context and the correlation id found at
+ * `correlationIdPath`; both are dropped when the invocation ends, so a warm container never logs the last one's id.
+ */
+export function logInvocation(logger: Logger, correlationIdPath?: string) {
+  return injectLambdaContext(logger, {
+    resetKeys: true,
+    ...(correlationIdPath ? { correlationIdPath } : {}),
+  });
+}
+
+/**
+ * For ids not at one path of the invocation (each record of an SQS batch, each file of an S3 event): later lines
+ * of this logger carry `correlation_id`.
+ */
 export function withCorrelationId(logger: Logger, correlationId: string): Logger {
   logger.setCorrelationId(correlationId);
   return logger;

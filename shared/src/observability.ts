@@ -3,6 +3,7 @@ import { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { logInvocation, type Logger } from './logger';
 
 /** Every Payflow metric is in this CloudWatch namespace, with a `service` dimension. */
 export const METRICS_NAMESPACE = 'Payflow';
@@ -97,11 +98,25 @@ export function traceHandler(): AnyMiddleware {
   };
 }
 
+export interface ObservedHandlerOptions {
+  /** The service's logger: Powertools adds the Lambda context to its lines, and the correlation id when a path is given. */
+  logger?: Logger;
+  /** Where the event carries its correlation id (`correlationPaths`). */
+  correlationIdPath?: string;
+}
+
 /** Traced, and its metrics published at the end: every Payflow function is wrapped by this (httpHandler too). */
-export function observedHandler<Event, Result>(handler: (event: Event, context: Context) => Promise<Result>) {
-  return middy(handler)
+export function observedHandler<Event, Result>(
+  handler: (event: Event, context: Context) => Promise<Result>,
+  options: ObservedHandlerOptions = {},
+) {
+  const observed = middy(handler)
     .use(traceHandler() as MiddlewareObj<Event, Result>)
     .use(publishMetrics() as MiddlewareObj<Event, Result>);
+  if (options.logger) {
+    observed.use(logInvocation(options.logger, options.correlationIdPath) as MiddlewareObj<Event, Result>);
+  }
+  return observed;
 }
 
 export { MetricUnit };

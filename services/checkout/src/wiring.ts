@@ -45,11 +45,3 @@ function build(config: CheckoutConfig) {
     },
   };
 }
-
-const correlationIdPattern = /^[\w.:\-/]{1,128}$/;
-
-/** The caller's correlation id if it sent a usable one, else this request's id. */
-export function correlationIdOf(headers: Record<string, string | undefined>, requestId: string): string {
-  const given = headers['x-correlation-id']?.trim();
-  return given && correlationIdPattern.test(given) ? given : requestId;
-}

@@ -149,12 +149,6 @@ export function requestDeadline(context: Pick<Context, 'getRemainingTimeInMillis
   return new Date(Date.now() + context.getRemainingTimeInMillis());
 }
 
-/** The caller's correlation id if it sent one, else this request's id. */
-export function correlationIdOf(headers: Record<string, string | undefined>, requestId: string): string {
-  const given = headers['x-correlation-id']?.trim();
-  return given && /^[\w.:\-/]{1,128}$/.test(given) ? given : requestId;
-}
-
 /**
  * Tells the bus a customer's channels and addresses as just stored (notification keeps its own copy). After the
  * write, so a failure here leaves the customer saved and the request answered: it is logged, and notification keeps

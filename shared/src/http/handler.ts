@@ -11,7 +11,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import type { z } from 'zod';
-import { createLogger, type Logger } from '../logger';
+import { correlationPaths, CORRELATION_HEADER, createLogger, logInvocation, type Logger } from '../logger';
 import { publishMetrics, traceHandler } from '../observability';
 import {
   BadRequestError,
@@ -35,6 +35,8 @@ export interface HttpRequest<Body, Path, Query> {
   query: Query;
   /** Lower-cased header names. */
   headers: Record<string, string | undefined>;
+  /** The caller's x-correlation-id when it sent a usable one, else this request's id; every log line carries it. */
+  correlationId: string;
   event: HttpEvent;
   context: Context;
 }
@@ -140,6 +142,20 @@ function problemResponses(logger: Logger): Middleware {
   };
 }
 
+const correlationIdPattern = /^[\w.:\-/]{1,128}$/;
+
+/** A caller's correlation id is used only when it is an id (it goes into events and logs); otherwise it is dropped. */
+function acceptCorrelationHeader(): Middleware {
+  return {
+    before: async (request) => {
+      const headers = (request.event.headers ??= {}) as Record<string, string | undefined>;
+      const given = headers[CORRELATION_HEADER]?.trim();
+      if (given && correlationIdPattern.test(given)) headers[CORRELATION_HEADER] = given;
+      else delete headers[CORRELATION_HEADER];
+    },
+  };
+}
+
 function decodedBody(event: HttpEvent): Buffer {
   return Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
 }
@@ -210,6 +226,9 @@ export function httpHandler<
     .use(httpEventNormalizer() as Middleware)
     // CORS only for the origin the service names (CORS_ORIGIN, e.g. the billing page); never '*'.
     .use(httpCors(options.cors ?? { origins: corsOrigins() }) as Middleware)
+    // After the header normaliser (the path reads the lower-cased header); before the problems, which log with it.
+    .use(acceptCorrelationHeader())
+    .use(logInvocation(logger, correlationPaths.HTTP_REQUEST) as Middleware)
     .use(problemResponses(logger));
   if (options.body) {
     handler.use(requireBoundedBody(maxBodyBytes)).use(httpJsonBodyParser() as Middleware);
@@ -228,6 +247,8 @@ export function httpHandler<
       path,
       query,
       headers: event.headers ?? {},
+      // API Gateway always sends a request id; an event made by hand may not.
+      correlationId: (logger.getCorrelationId() as string | undefined) ?? context.awsRequestId,
       event,
       context,
     } as HttpRequest<

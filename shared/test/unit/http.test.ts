@@ -2,6 +2,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, Context } from 'aws-
 import { z } from 'zod';
 import {
   ConflictError,
+  createLogger,
   GoneError,
   httpHandler,
   NotFoundError,
@@ -64,7 +65,12 @@ function restApiEvent(overrides: Partial<APIGatewayProxyEvent> = {}): APIGateway
   };
 }
 
-const silentLogger = () => ({ error: jest.fn() }) as unknown as Logger & { error: jest.Mock };
+/** A real logger (the handler's middleware needs one) whose errors the test reads instead of printing. */
+const silentLogger = () => {
+  const logger = createLogger('payments-test');
+  jest.spyOn(logger, 'error').mockImplementation(() => undefined);
+  return logger as Logger & { error: jest.Mock };
+};
 
 const PaymentBody = z.strictObject({ amount: z.number().int().positive(), currency: z.string().length(3) });
 const InvoicePath = z.strictObject({

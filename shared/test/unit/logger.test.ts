@@ -1,4 +1,12 @@
-import { createLogger, redactCardNumbers, withCorrelationId } from '../../src';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import {
+  correlationPaths,
+  createLogger,
+  httpHandler,
+  observedHandler,
+  redactCardNumbers,
+  withCorrelationId,
+} from '../../src';
 
 /** Powertools writes JSON lines to stdout (errors to stderr); capture them as objects. */
 function captureLogLines(): {
@@ -91,5 +99,97 @@ describe('createLogger', () => {
     });
     expect(failed).toMatchObject({ error: { message: 'rejected card [REDACTED]' } });
     expect(JSON.stringify(failed)).not.toContain('378282246310005');
+  });
+});
+
+describe('correlation ids, set by the handler wrappers through Powertools (correlationIdPath)', () => {
+  let capture: ReturnType<typeof captureLogLines>;
+  beforeEach(() => {
+    capture = captureLogLines();
+  });
+  afterEach(() => capture.restore());
+
+  const context = { functionName: 'getInvoice', awsRequestId: 'lambda-req-1' } as Context;
+
+  /** An HTTP API request with these headers; API Gateway's own request id is api-req-1. */
+  function request(headers: Record<string, string> = {}): APIGatewayProxyEventV2 {
+    return {
+      version: '2.0',
+      routeKey: 'GET /invoices/{invoiceId}',
+      rawPath: '/invoices/10452',
+      rawQueryString: '',
+      headers,
+      requestContext: {
+        http: { method: 'GET', path: '/invoices/10452' },
+        requestId: 'api-req-1',
+      } as APIGatewayProxyEventV2['requestContext'],
+      isBase64Encoded: false,
+    };
+  }
+
+  /** A route that logs one line and answers with the correlation id the wrapper gave it. */
+  function loggingRoute() {
+    const logger = createLogger('payments');
+    return httpHandler({ logger }, ({ correlationId }) => {
+      logger.info('invoice read');
+      return { correlationId };
+    });
+  }
+
+  async function linesOf(invocations: Array<() => Promise<unknown>>) {
+    const answers = [];
+    for (const invoke of invocations) answers.push(await invoke());
+    capture.restore();
+    return { answers, lines: capture.lines().filter((line) => line.message === 'invoice read') };
+  }
+
+  it("carries the caller's X-Correlation-Id on the route's log line and gives it to the route", async () => {
+    const route = loggingRoute();
+    const { answers, lines } = await linesOf([
+      () => route(request({ 'X-Correlation-Id': ' order-77:checkout ' }), context),
+    ]);
+    expect(JSON.parse((answers[0] as { body: string }).body)).toEqual({ correlationId: 'order-77:checkout' });
+    expect(lines).toEqual([
+      expect.objectContaining({ correlation_id: 'order-77:checkout', function_request_id: 'lambda-req-1' }),
+    ]);
+  });
+
+  it("uses the request's id without the header or with one that is not an id, and never the last request's", async () => {
+    const route = loggingRoute();
+    const { lines } = await linesOf([
+      () => route(request({ 'x-correlation-id': 'first-request' }), context),
+      () => route(request(), context),
+      () => route(request({ 'x-correlation-id': 'has spaces\nand a newline' }), context),
+    ]);
+    expect(lines.map((line) => line.correlation_id)).toEqual(['first-request', 'api-req-1', 'api-req-1']);
+  });
+
+  it("carries an event's correlationId on the consumer's log lines", async () => {
+    const logger = createLogger('checkout');
+    const consumer = observedHandler(
+      async (_event: unknown) => {
+        logger.info('invoice read');
+      },
+      { logger, correlationIdPath: correlationPaths.EVENT },
+    );
+    const event = {
+      version: '0',
+      id: 'eventbridge-id-1',
+      'detail-type': 'PaymentSucceeded',
+      source: 'payflow.payments',
+      account: '000000000000',
+      time: '2026-11-21T10:00:00Z',
+      region: 'us-east-1',
+      resources: [],
+      detail: {
+        id: 'evt-1',
+        version: 1,
+        occurredAt: '2026-11-21T10:00:00Z',
+        correlationId: 'order-77',
+        data: {},
+      },
+    };
+    const { lines } = await linesOf([() => consumer(event, context)]);
+    expect(lines).toEqual([expect.objectContaining({ service: 'checkout', correlation_id: 'order-77' })]);
   });
 });

@@ -1,4 +1,3 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { S3Schema } from '@aws-lambda-powertools/parser/schemas/s3';
 import { describeIssues, metrics, observedHandler, withCorrelationId } from '@payflow/shared';
 import type { Context } from 'aws-lambda';
@@ -69,6 +68,4 @@ export async function ingestBillsFiles(
   return { files: results };
 }
 
-export const handler = observedHandler(ingestBillsFiles).use(
-  injectLambdaContext(logger, { resetKeys: true }),
-);
+export const handler = observedHandler(ingestBillsFiles, { logger });

@@ -4,7 +4,7 @@ import {
   PaymentFailed,
   PaymentSessionExpired,
   PaymentSucceeded,
-  withCorrelationId,
+  correlationPaths,
   observedHandler,
 } from '@payflow/shared';
 import type { OrderInput } from '../domain/order';
@@ -57,7 +57,6 @@ async function completePaymentTask(event: unknown): Promise<CallbackResult> {
   const { detail, detailType } = received;
   const payment = { detailType, data: detail.data } as PaymentEvent;
   const { correlationId } = detail;
-  withCorrelationId(logger, correlationId);
   const orderId = payment.data.orderId;
   if (!orderId) return { result: 'ignored', orderId: '', detailType, why: 'the payment is not for an order' };
   const { orders, workflow, paymentsApi } = services();
@@ -140,4 +139,7 @@ async function act(
   return { result: 'ignored', orderId, detailType, why };
 }
 
-export const handler = observedHandler(completePaymentTask);
+export const handler = observedHandler(completePaymentTask, {
+  logger,
+  correlationIdPath: correlationPaths.EVENT,
+});

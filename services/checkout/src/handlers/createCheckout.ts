@@ -6,7 +6,6 @@ import {
   readIdempotencyKey,
   requestFingerprint,
   UnprocessableError,
-  withCorrelationId,
   type HttpResult,
   type IdempotentRequest,
 } from '@payflow/shared';
@@ -21,7 +20,7 @@ import {
 } from '../domain/order';
 import { checkoutPath } from '../domain/order-record';
 import { paymentTimeouts } from '../domain/payment';
-import { correlationIdOf, logger, services } from '../wiring';
+import { logger, services } from '../wiring';
 
 interface StartInput {
   body: CheckoutRequest;
@@ -97,9 +96,7 @@ let route: ReturnType<typeof idempotentRoute<StartInput>> | undefined;
 /** POST /checkouts: prices the order from the catalogue and starts its execution, whose first state records it. */
 export const handler = httpHandler(
   { body: CheckoutRequestSchema, logger },
-  async ({ body, headers, context }) => {
-    const correlationId = correlationIdOf(headers, context.awsRequestId);
-    withCorrelationId(logger, correlationId);
+  async ({ body, headers, context, correlationId }) => {
     const idempotencyKey = readIdempotencyKey(headers);
     route ??= idempotentRoute(
       { scope: 'createCheckout', tableName: services().config.idempotencyTable, subject: 'checkout' },

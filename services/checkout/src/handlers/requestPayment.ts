@@ -3,7 +3,7 @@ import {
   IdentifierSchema,
   MoneySchema,
   OrderCustomerSchema,
-  withCorrelationId,
+  correlationPaths,
   observedHandler,
 } from '@payflow/shared';
 import { z } from 'zod';
@@ -39,7 +39,6 @@ async function requestPayment(event: unknown): Promise<{ sessionId: string; reus
     throw new Error(`requestPayment input is invalid: ${describeIssues(parsed.error)}`);
   }
   const input = parsed.data;
-  withCorrelationId(logger, input.correlationId);
   const { orders, paymentsApi } = services();
   const now = new Date();
   const deadline = paymentDeadline(input.paymentEnteredAt, input.sessionSeconds);
@@ -88,4 +87,7 @@ async function requestPayment(event: unknown): Promise<{ sessionId: string; reus
   return { sessionId: session.sessionId, reused: false };
 }
 
-export const handler = observedHandler(requestPayment);
+export const handler = observedHandler(requestPayment, {
+  logger,
+  correlationIdPath: correlationPaths.TASK_INPUT,
+});

@@ -36,4 +36,4 @@ async function closeForOutcome(record: SQSRecord): Promise<void> {
 const closeOrderSessions = async (event: SQSEvent, context: Context) =>
   processPartialResponse(event, closeForOutcome, processor, { context });
 
-export const handler = observedHandler(closeOrderSessions);
+export const handler = observedHandler(closeOrderSessions, { logger });

@@ -1,7 +1,7 @@
-import { ConflictError, httpHandler, withCorrelationId } from '@payflow/shared';
+import { ConflictError, httpHandler } from '@payflow/shared';
 import { CreateCustomerBodySchema, customerView, newCustomer } from '../domain/customer';
 import { authorize } from '../guards';
-import { announceCustomer, correlationIdOf, logger, services } from '../wiring';
+import { announceCustomer, logger, services } from '../wiring';
 
 /**
  * POST /customers (scope payments/customers): registers one of the caller's customers, with how they want to hear
@@ -9,9 +9,7 @@ import { announceCustomer, correlationIdOf, logger, services } from '../wiring';
  */
 export const handler = httpHandler(
   { body: CreateCustomerBodySchema, logger },
-  async ({ body, headers, context }) => {
-    const correlationId = correlationIdOf(headers, context.awsRequestId);
-    withCorrelationId(logger, correlationId);
+  async ({ body, headers, correlationId }) => {
     const principal = await authorize(headers, 'payments/customers');
     const customer = newCustomer(body, principal.clientId, new Date());
     if (!(await services().customers.create(customer))) {

@@ -1,10 +1,4 @@
-import {
-  ForbiddenError,
-  httpHandler,
-  IdempotencyKeySchema,
-  UnprocessableError,
-  withCorrelationId,
-} from '@payflow/shared';
+import { ForbiddenError, httpHandler, IdempotencyKeySchema, UnprocessableError } from '@payflow/shared';
 import { randomUUID } from 'node:crypto';
 import {
   CreateSessionBodySchema,
@@ -15,7 +9,7 @@ import {
   sessionView,
 } from '../domain/session';
 import { authorize } from '../guards';
-import { correlationIdOf, logger, services } from '../wiring';
+import { logger, services } from '../wiring';
 
 /**
  * POST /payment-sessions: another service (or checkout's state machine, with its task token) asks for a payment.
@@ -24,9 +18,7 @@ import { correlationIdOf, logger, services } from '../wiring';
  */
 export const handler = httpHandler(
   { body: CreateSessionBodySchema, logger },
-  async ({ body, headers, context }) => {
-    const correlationId = correlationIdOf(headers, context.awsRequestId);
-    withCorrelationId(logger, correlationId);
+  async ({ body, headers, correlationId }) => {
     // Merchants and Payflow services (scope payments/sessions); the session belongs to the caller's client.
     const principal = await authorize(headers, 'payments/sessions');
     if (body.merchantId !== undefined && body.merchantId !== principal.clientId) {

@@ -5,7 +5,6 @@ import {
   idempotentRoute,
   readIdempotencyKey,
   requestFingerprint,
-  withCorrelationId,
   type HttpResult,
   type IdempotentRequest,
   type Principal,
@@ -28,7 +27,7 @@ import {
 } from '../domain/payout';
 import { publishOutbox, submitPayout } from '../domain/payout-flow';
 import { authorize, customerFor } from '../guards';
-import { correlationIdOf, logger, payoutDependencies, services } from '../wiring';
+import { logger, payoutDependencies, services } from '../wiring';
 
 interface CreatePayoutInput {
   body: CreatePayoutBody;
@@ -131,9 +130,7 @@ let route: ReturnType<typeof idempotentRoute<CreatePayoutInput>> | undefined;
  */
 export const handler = httpHandler(
   { body: CreatePayoutBodySchema, logger },
-  async ({ body, headers, context, event }) => {
-    const correlationId = correlationIdOf(headers, context.awsRequestId);
-    withCorrelationId(logger, correlationId);
+  async ({ body, headers, context, event, correlationId }) => {
     const principal = await authorize(headers, 'payments/payouts');
     const idempotencyKey = readIdempotencyKey(headers);
     route ??= idempotentRoute(

@@ -1,15 +1,9 @@
-import {
-  HttpProblem,
-  httpHandler,
-  IdentifierSchema,
-  NotFoundError,
-  withCorrelationId,
-} from '@payflow/shared';
+import { HttpProblem, httpHandler, IdentifierSchema, NotFoundError } from '@payflow/shared';
 import { z } from 'zod';
 import { approvalRefusal, decidedPayout, PayoutDecisionBodySchema, payoutView } from '../domain/payout';
 import { recordChange, submitPayout } from '../domain/payout-flow';
 import { authorize, isOperator } from '../guards';
-import { correlationIdOf, logger, payoutDependencies, services } from '../wiring';
+import { logger, payoutDependencies, services } from '../wiring';
 
 /**
  * POST /payouts/{payoutId}/approval (operators, scope payments/payouts): `{ decision: approve | reject, note? }` on
@@ -18,8 +12,7 @@ import { correlationIdOf, logger, payoutDependencies, services } from '../wiring
  */
 export const handler = httpHandler(
   { body: PayoutDecisionBodySchema, path: z.strictObject({ payoutId: IdentifierSchema }), logger },
-  async ({ body, path, headers, context }) => {
-    withCorrelationId(logger, correlationIdOf(headers, context.awsRequestId));
+  async ({ body, path, headers }) => {
     const principal = await authorize(headers, 'payments/payouts');
     const found = await services().payouts.get(path.payoutId);
     const operator = isOperator(principal);

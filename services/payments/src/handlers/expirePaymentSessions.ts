@@ -47,4 +47,4 @@ async function checkSession(record: SQSRecord): Promise<void> {
 const expirePaymentSessions = async (event: SQSEvent, context: Context) =>
   processPartialResponse(event, checkSession, processor, { context });
 
-export const handler = observedHandler(expirePaymentSessions);
+export const handler = observedHandler(expirePaymentSessions, { logger });

@@ -1,14 +1,13 @@
-import { httpHandler, IdentifierSchema, NotFoundError, withCorrelationId } from '@payflow/shared';
+import { httpHandler, IdentifierSchema, NotFoundError } from '@payflow/shared';
 import { z } from 'zod';
 import { payoutView } from '../domain/payout';
 import { authorize, callerOf } from '../guards';
-import { correlationIdOf, logger, services } from '../wiring';
+import { logger, services } from '../wiring';
 
 /** GET /payouts/{payoutId}: the payout with its whole audit trail; another merchant's answers 404. */
 export const handler = httpHandler(
   { path: z.strictObject({ payoutId: IdentifierSchema }), logger },
-  async ({ path, headers, context }) => {
-    withCorrelationId(logger, correlationIdOf(headers, context.awsRequestId));
+  async ({ path, headers }) => {
     const principal = await authorize(headers, ['payments/payouts', 'payments/admin']);
     const found = await services().payouts.get(path.payoutId);
     const caller = callerOf(principal);

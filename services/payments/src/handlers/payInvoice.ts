@@ -3,7 +3,6 @@ import {
   readIdempotencyKey,
   requestFingerprint,
   IdentifierSchema,
-  withCorrelationId,
   type HttpResult,
 } from '@payflow/shared';
 import type { Context } from 'aws-lambda';
@@ -19,7 +18,7 @@ import {
 } from '../domain/payment';
 import { answerAfterDeferredWork, deferWork } from '../deferred';
 import { clientAddress, countDecline, openInvoice, refuseCardTesting } from '../guards';
-import { correlationIdOf, logger, paymentDependencies, requestDeadline, services } from '../wiring';
+import { logger, paymentDependencies, requestDeadline, services } from '../wiring';
 
 interface PayInvoiceRequest {
   invoiceId: string;
@@ -91,9 +90,7 @@ async function payInvoice(input: PayInvoiceRequest): Promise<HttpResult> {
 /** POST /invoices/{invoiceId}/payments: pay all or part of an invoice by card. */
 export const handler = httpHandler(
   { body: payInvoiceBodySchema(), path: z.strictObject({ invoiceId: IdentifierSchema }), logger },
-  async ({ body, path, headers, context, event }) => {
-    const correlationId = correlationIdOf(headers, context.awsRequestId);
-    withCorrelationId(logger, correlationId);
+  async ({ body, path, headers, context, event, correlationId }) => {
     // Only the reminder's pay link or access code opens an invoice; anything else is an unknown invoice.
     await openInvoice(event, path.invoiceId);
     const idempotencyKey = readIdempotencyKey(headers);

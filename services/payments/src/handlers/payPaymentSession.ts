@@ -4,7 +4,6 @@ import {
   requestFingerprint,
   IdentifierSchema,
   UnprocessableError,
-  withCorrelationId,
   type HttpResult,
 } from '@payflow/shared';
 import type { Context } from 'aws-lambda';
@@ -20,7 +19,7 @@ import {
 import { sessionNotFound, sessionView } from '../domain/session';
 import { answerAfterDeferredWork, deferWork } from '../deferred';
 import { clientAddress, countDecline, refuseCardTesting } from '../guards';
-import { correlationIdOf, logger, paymentDependencies, requestDeadline, services } from '../wiring';
+import { logger, paymentDependencies, requestDeadline, services } from '../wiring';
 
 interface PaySessionRequest {
   sessionId: string;
@@ -99,7 +98,6 @@ async function paySession(input: PaySessionRequest): Promise<HttpResult> {
 export const handler = httpHandler(
   { body: paySessionBodySchema(), path: z.strictObject({ sessionId: IdentifierSchema }), logger },
   async ({ body, path, headers, context, event }) => {
-    withCorrelationId(logger, correlationIdOf(headers, context.awsRequestId));
     const idempotencyKey = readIdempotencyKey(headers);
     // The request as sent, without its CVV, as a keyed hash: a repeat must match it exactly.
     const fingerprint = await requestFingerprint(`session:${path.sessionId}`, event.body);

@@ -7,7 +7,6 @@ import {
   readIdempotencyKey,
   ReasonSchema,
   requestFingerprint,
-  withCorrelationId,
   type HttpResult,
   type IdempotentRequest,
 } from '@payflow/shared';
@@ -16,7 +15,7 @@ import { z } from 'zod';
 import { paymentView } from '../domain/payment';
 import { refundPayment } from '../domain/refund';
 import { authorize } from '../guards';
-import { correlationIdOf, logger, refundDependencies, services } from '../wiring';
+import { logger, refundDependencies, services } from '../wiring';
 
 export const OperatorRefundBodySchema = z.strictObject({
   /** Part of the payment; the whole payment when left out. */
@@ -64,9 +63,7 @@ let route: ReturnType<typeof idempotentRoute<RefundInput>> | undefined;
  */
 export const handler = httpHandler(
   { body: OperatorRefundBodySchema, path: z.strictObject({ paymentId: IdentifierSchema }), logger },
-  async ({ body, path, headers, context, event }) => {
-    const correlationId = correlationIdOf(headers, context.awsRequestId);
-    withCorrelationId(logger, correlationId);
+  async ({ body, path, headers, context, event, correlationId }) => {
     const principal = await authorize(headers, 'payments/refund');
     const idempotencyKey = readIdempotencyKey(headers);
     route ??= idempotentRoute(

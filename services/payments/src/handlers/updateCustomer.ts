@@ -1,14 +1,8 @@
-import {
-  ConflictError,
-  httpHandler,
-  IdentifierSchema,
-  UnprocessableError,
-  withCorrelationId,
-} from '@payflow/shared';
+import { ConflictError, httpHandler, IdentifierSchema, UnprocessableError } from '@payflow/shared';
 import { z } from 'zod';
 import { customerView, UpdateCustomerBodySchema, updatedCustomer } from '../domain/customer';
 import { authorize, customerFor } from '../guards';
-import { announceCustomer, correlationIdOf, logger, services } from '../wiring';
+import { announceCustomer, logger, services } from '../wiring';
 
 /**
  * PATCH /customers/{customerId} (scope payments/customers): contact details and channel preferences. The result
@@ -16,9 +10,7 @@ import { announceCustomer, correlationIdOf, logger, services } from '../wiring';
  */
 export const handler = httpHandler(
   { body: UpdateCustomerBodySchema, path: z.strictObject({ customerId: IdentifierSchema }), logger },
-  async ({ body, path, headers, context }) => {
-    const correlationId = correlationIdOf(headers, context.awsRequestId);
-    withCorrelationId(logger, correlationId);
+  async ({ body, path, headers, correlationId }) => {
     const principal = await authorize(headers, 'payments/customers');
     const current = await customerFor(principal, path.customerId);
     const { customer, problems } = updatedCustomer(current, body, new Date());
