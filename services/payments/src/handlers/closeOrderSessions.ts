@@ -20,12 +20,13 @@ const orderOutcomes = { OrderRejected, PaymentTimedOut } as const;
  */
 async function closeForOutcome(record: SQSRecord): Promise<void> {
   const { detailType, detail } = parseSqsRecordEvent(orderOutcomes, record);
-  withCorrelationId(logger, detail.correlationId);
+  // Records run in parallel: each logs through a child of its own, never the shared logger's last id.
+  const orderLogger = withCorrelationId(logger.createChild(), detail.correlationId);
   const now = new Date();
   const closed = await services().sessions.closeForOrder(detail.data.orderId, (session) =>
     closeSession(session, orderClosedReasons[detailType], now),
   );
-  logger.info('Order decided: its open payment sessions are closed', {
+  orderLogger.info('Order decided: its open payment sessions are closed', {
     orderId: detail.data.orderId,
     detailType,
     closed: closed.map((session) => session.sessionId),

@@ -16,7 +16,8 @@ async function checkSession(record: SQSRecord): Promise<void> {
   const now = new Date();
   const session = await sessions.get(check.sessionId);
   if (!session) return; // TTL already removed it: nobody can pay it and nobody is told twice.
-  withCorrelationId(logger, session.correlationId);
+  // Records run in parallel: each logs through a child of its own, never the shared logger's last id.
+  const sessionLogger = withCorrelationId(logger.createChild(), session.correlationId);
   if (session.status === 'CREATED' && !isPastDeadline(session, now)) {
     await expiryQueue.schedule({ sessionId: session.sessionId, payBefore: session.payBefore }, now);
     return;
@@ -34,13 +35,13 @@ async function checkSession(record: SQSRecord): Promise<void> {
     );
   } else {
     // The event contract needs someone to notify; a session created without a choice had no waiting caller.
-    logger.warn('Payment session expired without a notification choice; no event published', {
+    sessionLogger.warn('Payment session expired without a notification choice; no event published', {
       sessionId: expired.sessionId,
       orderId: expired.orderId,
     });
   }
   await sessions.markExpiryPublished(expired.sessionId, now);
-  logger.info('Payment session expired', { sessionId: expired.sessionId, orderId: expired.orderId });
+  sessionLogger.info('Payment session expired', { sessionId: expired.sessionId, orderId: expired.orderId });
 }
 
 /** SQS consumer of delayed "is this session due?" checks; failures are reported per message. */
