@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { correlationPaths as powertoolsPaths, search } from '@aws-lambda-powertools/logger/correlationId';
+import { search } from '@aws-lambda-powertools/logger/correlationId';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { luhnValid } from './cards';
 
@@ -43,8 +43,11 @@ export const CORRELATION_HEADER = 'x-correlation-id';
 
 /** Where an invocation carries its correlation id: JMESPath, as Powertools' `correlationIdPath` reads it. */
 export const correlationPaths = {
-  /** The caller's x-correlation-id (headers lower-cased, an unusable one dropped), else API Gateway's request id. */
-  HTTP_REQUEST: `headers."${CORRELATION_HEADER}" || ${powertoolsPaths.API_GATEWAY_HTTP}`,
+  /**
+   * The x-correlation-id header as httpHandler leaves it: the caller's when usable, else this invocation's request id
+   * (API Gateway's requestContext.requestId would do on AWS, but serverless-offline sends one constant for it).
+   */
+  HTTP_REQUEST: `headers."${CORRELATION_HEADER}"`,
   /** A Payflow event an EventBridge rule delivers to the function: the correlationId of its detail. */
   EVENT: 'detail.correlationId',
   /** A Step Functions task whose input carries the correlationId at its top. */

@@ -35,7 +35,7 @@ export interface HttpRequest<Body, Path, Query> {
   query: Query;
   /** Lower-cased header names. */
   headers: Record<string, string | undefined>;
-  /** The caller's x-correlation-id when it sent a usable one, else this request's id; every log line carries it. */
+  /** The caller's x-correlation-id when it sent a usable one, else this invocation's request id; logs carry it. */
   correlationId: string;
   event: HttpEvent;
   context: Context;
@@ -144,14 +144,17 @@ function problemResponses(logger: Logger): Middleware {
 
 const correlationIdPattern = /^[\w.:\-/]{1,128}$/;
 
-/** A caller's correlation id is used only when it is an id (it goes into events and logs); otherwise it is dropped. */
-function acceptCorrelationHeader(): Middleware {
+/**
+ * From here on the x-correlation-id header holds the request's correlation id: the caller's when it is an id (it goes
+ * into events and logs), else this invocation's request id. The logger reads it there (correlationPaths.HTTP_REQUEST).
+ */
+function settleCorrelationHeader(): Middleware {
   return {
     before: async (request) => {
       const headers = (request.event.headers ??= {}) as Record<string, string | undefined>;
       const given = headers[CORRELATION_HEADER]?.trim();
-      if (given && correlationIdPattern.test(given)) headers[CORRELATION_HEADER] = given;
-      else delete headers[CORRELATION_HEADER];
+      headers[CORRELATION_HEADER] =
+        given && correlationIdPattern.test(given) ? given : request.context.awsRequestId;
     },
   };
 }
@@ -227,7 +230,7 @@ export function httpHandler<
     // CORS only for the origin the service names (CORS_ORIGIN, e.g. the billing page); never '*'.
     .use(httpCors(options.cors ?? { origins: corsOrigins() }) as Middleware)
     // After the header normaliser (the path reads the lower-cased header); before the problems, which log with it.
-    .use(acceptCorrelationHeader())
+    .use(settleCorrelationHeader())
     .use(logInvocation(logger, correlationPaths.HTTP_REQUEST) as Middleware)
     .use(problemResponses(logger));
   if (options.body) {
@@ -247,8 +250,7 @@ export function httpHandler<
       path,
       query,
       headers: event.headers ?? {},
-      // API Gateway always sends a request id; an event made by hand may not.
-      correlationId: (logger.getCorrelationId() as string | undefined) ?? context.awsRequestId,
+      correlationId: event.headers?.[CORRELATION_HEADER] ?? context.awsRequestId,
       event,
       context,
     } as HttpRequest<

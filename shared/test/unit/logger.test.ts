@@ -111,7 +111,7 @@ describe('correlation ids, set by the handler wrappers through Powertools (corre
 
   const context = { functionName: 'getInvoice', awsRequestId: 'lambda-req-1' } as Context;
 
-  /** An HTTP API request with these headers; API Gateway's own request id is api-req-1. */
+  /** An HTTP API request with these headers (Lambda's request id for it is lambda-req-1). */
   function request(headers: Record<string, string> = {}): APIGatewayProxyEventV2 {
     return {
       version: '2.0',
@@ -161,7 +161,11 @@ describe('correlation ids, set by the handler wrappers through Powertools (corre
       () => route(request(), context),
       () => route(request({ 'x-correlation-id': 'has spaces\nand a newline' }), context),
     ]);
-    expect(lines.map((line) => line.correlation_id)).toEqual(['first-request', 'api-req-1', 'api-req-1']);
+    expect(lines.map((line) => line.correlation_id)).toEqual([
+      'first-request',
+      'lambda-req-1',
+      'lambda-req-1',
+    ]);
   });
 
   it("carries an event's correlationId on the consumer's log lines", async () => {
