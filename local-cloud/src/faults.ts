@@ -5,8 +5,13 @@ export interface FaultRule {
   service: string;
   /** Operation name as AWS names it, e.g. 'SendEmail', 'Publish'. */
   operation: string;
-  /** The AWS error code to answer with, e.g. 'Throttling', 'TooManyRequestsException'. */
-  error: string;
+  /** The AWS error code to answer with, e.g. 'Throttling', 'TooManyRequestsException'; none with `delayMs` alone. */
+  error?: string;
+  /**
+   * Latency: the call waits this long before it is answered (with `error`, or else served as usual), so a test
+   * can hold a request at one step while others run, as a slow network or a busy table would.
+   */
+  delayMs?: number;
   /** How many of the next calls fail. */
   count: number;
   status: number;
@@ -18,30 +23,37 @@ export interface FaultRule {
   match?: string | string[];
 }
 
-/** The fault switch behind POST /_local/faults: the next N calls of an operation fail with a named error. */
+/** The fault switch behind POST /_local/faults: the next N calls of an operation fail with a named error, or wait. */
 export class Faults {
   private rules: FaultRule[] = [];
 
   add(input: Partial<FaultRule>): FaultRule {
-    if (!input.service || !input.operation || !input.error) {
+    const delayMs = input.delayMs;
+    if (delayMs !== undefined && !(Number.isInteger(delayMs) && delayMs > 0 && delayMs <= 60_000)) {
+      throw new Error('delayMs must be a whole number of milliseconds from 1 to 60000');
+    }
+    if (!input.service || !input.operation || (!input.error && delayMs === undefined)) {
       throw new Error(
-        'A fault needs service, operation and error, e.g. {"service":"ses","operation":"SendEmail","error":"TooManyRequestsException","count":2}',
+        'A fault needs service, operation and error (or delayMs), e.g. {"service":"ses","operation":"SendEmail","error":"TooManyRequestsException","count":2}',
       );
     }
+    const error = input.error;
     const rule: FaultRule = {
       service: input.service,
       operation: input.operation,
-      error: input.error,
       count: input.count ?? 1,
-      status: input.status ?? (/thrott|toomany/i.test(input.error) ? 429 : 400),
-      message: input.message ?? `Injected fault: ${input.error}`,
+      status: input.status ?? (error && /thrott|toomany/i.test(error) ? 429 : 400),
+      message: input.message ?? `Injected fault: ${error ?? `${delayMs} ms delay`}`,
+      ...(error ? { error } : {}),
+      ...(delayMs !== undefined ? { delayMs } : {}),
       ...(input.match ? { match: input.match } : {}),
     };
     this.rules.push(rule);
     return rule;
   }
 
-  take(service: string, operation: string, body = ''): AwsError | undefined {
+  /** The fault for this call, if one is set: how long it waits, and the error it then answers (if any). */
+  take(service: string, operation: string, body = ''): { delayMs: number; error?: AwsError } | undefined {
     const rule = this.rules.find(
       (r) =>
         r.service === service &&
@@ -52,7 +64,10 @@ export class Faults {
     if (!rule) return undefined;
     rule.count -= 1;
     if (rule.count === 0) this.rules = this.rules.filter((r) => r !== rule);
-    return new AwsError(rule.error, rule.message, rule.status);
+    return {
+      delayMs: rule.delayMs ?? 0,
+      ...(rule.error ? { error: new AwsError(rule.error, rule.message, rule.status) } : {}),
+    };
   }
 
   list(): FaultRule[] {

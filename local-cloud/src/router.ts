@@ -78,7 +78,8 @@ export async function startEdge(options: { port?: number; host?: string } = {}):
     }
     const operation = emulator.operation(req);
     const fault = faults.take(name!, operation, req.body.toString('utf8'));
-    if (fault) return emulator.errorResponse(fault);
+    if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+    if (fault?.error) return emulator.errorResponse(fault.error);
     try {
       return await emulator.handle(req);
     } catch (error) {

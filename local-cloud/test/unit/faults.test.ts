@@ -5,8 +5,11 @@ describe('the fault switch', () => {
     const faults = new Faults();
     faults.add({ service: 'ses', operation: 'SendEmail', error: 'TooManyRequestsException', count: 2 });
     expect(faults.take('ses', 'SendRawEmail')).toBeUndefined();
-    expect(faults.take('ses', 'SendEmail')).toMatchObject({ code: 'TooManyRequestsException', status: 429 });
-    expect(faults.take('ses', 'SendEmail')).toMatchObject({ code: 'TooManyRequestsException' });
+    expect(faults.take('ses', 'SendEmail')?.error).toMatchObject({
+      code: 'TooManyRequestsException',
+      status: 429,
+    });
+    expect(faults.take('ses', 'SendEmail')?.error).toMatchObject({ code: 'TooManyRequestsException' });
     expect(faults.take('ses', 'SendEmail')).toBeUndefined();
   });
 
@@ -20,7 +23,7 @@ describe('the fault switch', () => {
       match: '+447700900123',
     });
     expect(faults.take('sns', 'Publish', 'Action=Publish&PhoneNumber=%2B447700900999')).toBeUndefined();
-    expect(faults.take('sns', 'Publish', 'Action=Publish&PhoneNumber=%2B447700900123')).toMatchObject({
+    expect(faults.take('sns', 'Publish', 'Action=Publish&PhoneNumber=%2B447700900123')?.error).toMatchObject({
       code: 'InvalidParameter',
       status: 400,
     });
@@ -43,7 +46,24 @@ describe('the fault switch', () => {
       faults.take('dynamodb', 'TransactWriteItems', '{"id":"pay_2","status":"SUCCEEDED"}'),
     ).toBeUndefined();
     expect(
-      faults.take('dynamodb', 'TransactWriteItems', '{"id":"pay_1","status":"SUCCEEDED"}'),
+      faults.take('dynamodb', 'TransactWriteItems', '{"id":"pay_1","status":"SUCCEEDED"}')?.error,
     ).toMatchObject({ code: 'InternalServerError' });
+  });
+
+  it('with delayMs alone, makes the matched call wait and then serves it (no error)', () => {
+    const faults = new Faults();
+    faults.add({ service: 'dynamodb', operation: 'PutItem', delayMs: 800, match: 'bank-simulator' });
+    expect(faults.take('dynamodb', 'PutItem', '{"TableName":"payments"}')).toBeUndefined();
+    expect(faults.take('dynamodb', 'PutItem', '{"TableName":"bank-simulator"}')).toEqual({ delayMs: 800 });
+    expect(faults.take('dynamodb', 'PutItem', '{"TableName":"bank-simulator"}')).toBeUndefined();
+  });
+
+  it('refuses a rule with neither an error nor a delay, and a delay out of range', () => {
+    const faults = new Faults();
+    expect(() => faults.add({ service: 'dynamodb', operation: 'PutItem' })).toThrow(/error \(or delayMs\)/);
+    expect(() => faults.add({ service: 'dynamodb', operation: 'PutItem', delayMs: 0 })).toThrow(/delayMs/);
+    expect(() => faults.add({ service: 'dynamodb', operation: 'PutItem', delayMs: 60_001 })).toThrow(
+      /delayMs/,
+    );
   });
 });

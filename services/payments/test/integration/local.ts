@@ -200,7 +200,9 @@ export async function waitForEvents(
 export async function injectFault(fault: {
   service: string;
   operation: string;
-  error: string;
+  /** The error the call answers; with `delayMs` alone the call is only held that long, then served. */
+  error?: string;
+  delayMs?: number;
   match: string[];
   count?: number;
   status?: number;
