@@ -8,6 +8,7 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { execFileSync } from 'node:child_process';
@@ -222,6 +223,44 @@ export function launchChromium() {
       '--no-first-run',
     ],
   });
+}
+
+/**
+ * A headless Chromium for the test file that calls this (launched before its tests, closed after them), and its
+ * screenshots folder made. Returns a getter: the browser exists only once the tests run.
+ */
+export function chromiumForThisFile(artifacts: string): () => import('playwright-core').Browser {
+  let browser: import('playwright-core').Browser | undefined;
+  beforeAll(async () => {
+    fs.mkdirSync(artifacts, { recursive: true });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error('Chromium is launched in beforeAll; use the browser inside a test');
+    return browser;
+  };
+}
+
+/** Puts a bills file where billing-ingest picks it up (the local stage's bills bucket, under incoming/). */
+export async function uploadBillsFile(endpoint: string, name: string, csv: string): Promise<void> {
+  const s3 = new S3Client({
+    endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: 'payflow-billing-ingest-local-bills',
+      Key: `incoming/${name}`,
+      Body: csv,
+      ContentType: 'text/csv',
+    }),
+  );
 }
 
 /** The services this jest run started (PAYFLOW_TEST_SERVICES, comma-separated); undefined when it started all. */

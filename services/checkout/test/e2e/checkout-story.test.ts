@@ -6,11 +6,9 @@
  *     --testPathPatterns checkout-story
  * Screenshots go to test-artifacts/checkout/.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { stableEventId } from '@payflow/shared';
-import { describeWithServices, launchChromium } from '@payflow/local-cloud/src/testing';
-import type { Browser } from 'playwright-core';
+import { chromiumForThisFile, describeWithServices } from '@payflow/local-cloud/src/testing';
 import {
   checkoutBody,
   checkoutEvents,
@@ -26,16 +24,7 @@ import {
 
 const ARTIFACTS = path.resolve(__dirname, '../../../../test-artifacts/checkout');
 
-let browser: Browser;
-
-beforeAll(async () => {
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = chromiumForThisFile(ARTIFACTS);
 
 describeWithServices(['checkout', 'payments', 'notification'])('a checkout paid at once', () => {
   it('ends CONFIRMED, with the payment made on the page recorded and an OrderConfirmed email', async () => {
@@ -54,7 +43,7 @@ describeWithServices(['checkout', 'payments', 'notification'])('a checkout paid 
     });
 
     // The shopper follows the session's pay link: the page shows the order's amount, fixed, and takes the card.
-    const page = await browser.newPage();
+    const page = await browser().newPage();
     let reference: string | undefined;
     try {
       await page.goto(awaiting.payment.payUrl);

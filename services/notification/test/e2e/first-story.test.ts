@@ -6,14 +6,12 @@
  *   --testPathPatterns notification/test/e2e/first-story
  */
 import { payLinkToken } from '@payflow/shared';
-import { describeWithServices } from '@payflow/local-cloud/src/testing';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { describeWithServices, uploadBillsFile } from '@payflow/local-cloud/src/testing';
 import { randomInt, randomUUID } from 'node:crypto';
 import { emailsTo, localEndpoint, smsTo, uniqueEmail, uniquePhone, waitFor } from '../support/local-cloud';
 
 /** The payments HTTP API (serverless-offline); another address only when it runs on other ports. */
 const PAYMENTS_API = process.env.PAYFLOW_PAYMENTS_URL ?? 'http://localhost:3200';
-const BILLS_BUCKET = 'payflow-billing-ingest-local-bills';
 
 describeWithServices(['payments', 'billing-ingest'])(
   'bills file in, invoice paid through the API with its pay link, customer notified',
@@ -28,21 +26,7 @@ describeWithServices(['payments', 'billing-ingest'])(
         `${invoiceId},Grace Hopper,125.50,0,${email},${phone},2026-12-31,EUR`,
       ].join('\r\n');
 
-      const s3 = new S3Client({
-        endpoint: localEndpoint(),
-        region: 'us-east-1',
-        forcePathStyle: true,
-        requestChecksumCalculation: 'WHEN_REQUIRED',
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      });
-      await s3.send(
-        new PutObjectCommand({
-          Bucket: BILLS_BUCKET,
-          Key: `incoming/bills-${today}.csv`,
-          Body: csv,
-          ContentType: 'text/csv',
-        }),
-      );
+      await uploadBillsFile(localEndpoint(), `bills-${today}.csv`, csv);
 
       // The bill itself is announced (InvoiceDue) on both channels the file gives. A reminder takes the paced lane,
       // behind whatever other tests queued there (a 1,000-row bills file, a low SES quota set by the lanes test):

@@ -4,12 +4,9 @@
  * page, and the receipt e-mail follows. Needs billing-ingest and notification running beside payments (the whole
  * suite does). Screenshots go to test-artifacts/payments/.
  */
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import fs from 'node:fs';
 import path from 'node:path';
 import { randomInt, randomUUID } from 'node:crypto';
-import { describeWithServices, launchChromium } from '@payflow/local-cloud/src/testing';
-import type { Browser } from 'playwright-core';
+import { chromiumForThisFile, describeWithServices, uploadBillsFile } from '@payflow/local-cloud/src/testing';
 import { ENDPOINT } from '../integration/local';
 
 const ARTIFACTS = path.resolve(__dirname, '../../../../test-artifacts/payments');
@@ -35,16 +32,7 @@ async function waitForEmail(address: string, subject: RegExp, timeoutMs = 180_00
   }
 }
 
-let browser: Browser;
-
-beforeAll(async () => {
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = chromiumForThisFile(ARTIFACTS);
 
 describeWithServices(['billing-ingest', 'notification'])('the first story, from the reminder e-mail', () => {
   it("pays the invoice through the reminder's pay link on the page and sends the receipt", async () => {
@@ -55,28 +43,14 @@ describeWithServices(['billing-ingest', 'notification'])('the first story, from 
       'InvoiceID,CustomerName,Balance,IsProcessed,Email,Phone,DueDate,Currency',
       `${invoiceId},Grace Hopper,80.00,0,${email},,2026-12-31,EUR`,
     ].join('\r\n');
-    const s3 = new S3Client({
-      endpoint: ENDPOINT,
-      region: 'us-east-1',
-      forcePathStyle: true,
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
-    await s3.send(
-      new PutObjectCommand({
-        Bucket: 'payflow-billing-ingest-local-bills',
-        Key: `incoming/story-${suffix}.csv`,
-        Body: csv,
-        ContentType: 'text/csv',
-      }),
-    );
+    await uploadBillsFile(ENDPOINT, `story-${suffix}.csv`, csv);
 
     const reminder = await waitForEmail(email, new RegExp(`Invoice ${invoiceId}`));
     const link = /Pay it here: (\S+)/.exec(reminder.text ?? '')?.[1];
     expect(link).toBeDefined();
     expect(reminder.text).toMatch(/access code: [A-Z2-9]{4}-[A-Z2-9]{4}/);
 
-    const page = await browser.newPage();
+    const page = await browser().newPage();
     try {
       await page.goto(link!);
       await page.locator('#invoice:not([hidden])').waitFor();
