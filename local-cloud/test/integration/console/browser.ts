@@ -1,7 +1,8 @@
 /** What the console's browser tests share: Debian's Chromium under playwright-core, screenshots, the axe audit. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { launchChromium } from '../../../src/testing';
 
 /** Where the console is: the billing page's server (:3000) under `npm start`, or PAYFLOW_CONSOLE_PORT's. */
 export const CONSOLE_URL =
@@ -11,17 +12,7 @@ export const ARTIFACTS = path.resolve(__dirname, '../../../../test-artifacts/con
 
 export async function launch(): Promise<Browser> {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
-  return chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
+  return launchChromium();
 }
 
 export async function openConsole(browser: Browser, hash = ''): Promise<Page> {
