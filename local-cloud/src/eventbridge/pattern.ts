@@ -241,7 +241,8 @@ export function matchesCompiled(pattern: CompiledPattern, event: FlatEvent): boo
   );
 }
 
-function matchesRule(rule: unknown, leaves: unknown[]): boolean {
+/** One rule of a field against the field's leaf values (none when the field is absent). */
+export function matchesRule(rule: unknown, leaves: unknown[]): boolean {
   if (!isObject(rule)) return leaves.some((leaf) => sameValue(rule, leaf));
   const [operator, operand] = Object.entries(rule)[0]!;
   if (operator === 'exists') return operand === leaves.length > 0;

@@ -1,21 +1,17 @@
 /**
  * SNS subscription filter policies: https://docs.aws.amazon.com/sns/latest/dg/sns-subscription-filter-policies.html
- * They are EventBridge event patterns (both are aws/event-ruler), so eventbridge/pattern.ts validates and matches
- * them; this module adds what SNS restricts on top (filter policy constraints) and the documents a policy sees.
+ * They are EventBridge event patterns (both are aws/event-ruler), so eventbridge/pattern.ts validates them and
+ * matches each rule; this module adds what SNS restricts on top (filter policy constraints), the walk over nested
+ * policies (within one array element) and the documents a policy sees.
  */
 import { AwsError } from '../protocol';
-import {
-  compilePattern,
-  flattenEvent,
-  matchesCompiled,
-  validatePattern,
-  type CompiledPattern,
-} from '../eventbridge/pattern';
+import { matchesRule, validatePattern } from '../eventbridge/pattern';
 import { invalidParameter } from './errors';
 import type { MessageAttributes } from './model';
 
 export type FilterPolicyScope = 'MessageAttributes' | 'MessageBody';
-export type FilterPolicy = CompiledPattern;
+/** A validated policy, kept as written: SNS matches a nested policy within one object (see matchesPolicy). */
+export type FilterPolicy = Record<string, unknown>;
 
 const MAX_KEYS = 5;
 const MAX_COMBINATIONS = 150;
@@ -48,7 +44,7 @@ export function parseFilterPolicy(text: string, scope: FilterPolicyScope): Filte
   checkSnsRestrictions(parsed, scope, stats);
   if (stats.keys > MAX_KEYS) throw policyError(`Filter policy can not have more than ${MAX_KEYS} keys`);
   if (stats.combinations > MAX_COMBINATIONS) throw policyError('Filter policy is too complex');
-  return compilePattern(parsed);
+  return parsed;
 }
 
 /** What SNS refuses of a valid event pattern; counts the policy's keys and value combinations. */
@@ -117,8 +113,26 @@ export function bodyDocument(message: string): Record<string, unknown> | undefin
   return isObject(parsed) ? parsed : undefined;
 }
 
+/**
+ * Each rule is the EventBridge matcher's; the walk is SNS's own: a nested policy over an array of objects must match
+ * within one element (EventBridge's flattened paths would let two elements share the match).
+ */
 export function matchesPolicy(policy: FilterPolicy, document: Record<string, unknown>): boolean {
-  return matchesCompiled(policy, flattenEvent(document));
+  return Object.entries(policy).every(([key, expected]) => {
+    if (key === '$or') return (expected as FilterPolicy[]).some((branch) => matchesPolicy(branch, document));
+    const actual = document[key];
+    if (Array.isArray(expected)) return expected.some((rule) => matchesRule(rule, leavesOf(actual)));
+    const nested = expected as FilterPolicy;
+    if (Array.isArray(actual)) return actual.some((item) => isObject(item) && matchesPolicy(nested, item));
+    return matchesPolicy(nested, isObject(actual) ? actual : {});
+  });
+}
+
+/** A field's leaf values: none when absent or an object, the elements of an array, else the value itself. */
+function leavesOf(value: unknown): unknown[] {
+  if (value === undefined) return [];
+  if (Array.isArray(value)) return value.flat(Infinity).filter((item) => !isObject(item));
+  return isObject(value) ? [] : [value];
 }
 
 function policyError(reason: string) {

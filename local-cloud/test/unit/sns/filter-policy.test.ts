@@ -61,6 +61,17 @@ describe('filter policies, MessageBody scope', () => {
     expect(matchesPolicy(policy, bodyDocument('{"order":{"status":"open","total":12}}')!)).toBe(false);
     expect(bodyDocument('not json')).toBeUndefined();
   });
+
+  it('matches a nested policy over an array of objects within one element, not across two', () => {
+    const body = bodyDocument('{"items":[{"sku":"A","qty":1},{"sku":"B","qty":5}]}')!;
+    const policy = (sku: string) =>
+      parseFilterPolicy(
+        JSON.stringify({ items: { sku: [sku], qty: [{ numeric: ['>', 2] }] } }),
+        'MessageBody',
+      )!;
+    expect(matchesPolicy(policy('B'), body)).toBe(true);
+    expect(matchesPolicy(policy('A'), body)).toBe(false);
+  });
 });
 
 describe('filter policy validation', () => {
