@@ -9,14 +9,9 @@ import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { invoiceAfterPayment, invoiceView } from '../domain/invoice';
 import { processPayment } from '../domain/pay';
-import {
-  payInvoiceBodySchema,
-  paymentHttpStatus,
-  paymentIdFor,
-  paymentView,
-  type PayInvoiceBody,
-} from '../domain/payment';
+import { payInvoiceBodySchema, paymentIdFor, type PayInvoiceBody } from '../domain/payment';
 import { answerAfterDeferredWork, deferWork } from '../deferred';
+import { paymentAnswer, paymentAsItStands } from '../payment-answer';
 import { clientAddress, countDecline, openInvoice, refuseCardTesting } from '../guards';
 import { logger, paymentDependencies, requestDeadline, services } from '../wiring';
 
@@ -32,7 +27,7 @@ interface PayInvoiceRequest {
 }
 
 async function payInvoice(input: PayInvoiceRequest): Promise<HttpResult> {
-  const { readInvoice, payments, invoiceTarget } = services();
+  const { readInvoice, invoiceTarget } = services();
   const { target, rules } = invoiceTarget(input.invoiceId);
   const outcome = await processPayment(
     target,
@@ -53,11 +48,7 @@ async function payInvoice(input: PayInvoiceRequest): Promise<HttpResult> {
     },
   );
   const { before, replayed } = outcome;
-  // A payment someone else settled meanwhile (the reconciler) answers as it now stands.
-  const payment =
-    outcome.payment.status === 'PROCESSING'
-      ? ((await payments.get(outcome.payment.paymentId)) ?? outcome.payment)
-      : outcome.payment;
+  const payment = await paymentAsItStands(outcome.payment);
   if (replayed) {
     logger.info('Invoice payment asked for again; its payment answers', {
       paymentId: payment.paymentId,
@@ -77,14 +68,7 @@ async function payInvoice(input: PayInvoiceRequest): Promise<HttpResult> {
   const account = before
     ? invoiceAfterPayment(before, payment)
     : (outcome.current ?? (await readInvoice(input.invoiceId)));
-  return {
-    statusCode: paymentHttpStatus(payment.status),
-    headers: {
-      location: `/payments/${payment.paymentId}`,
-      ...(replayed ? { 'idempotent-replayed': 'true' } : {}),
-    },
-    body: { ...paymentView(payment), ...(account ? { invoice: invoiceView(account) } : {}) },
-  };
+  return paymentAnswer(payment, replayed, account ? { invoice: invoiceView(account) } : {});
 }
 
 /** POST /invoices/{invoiceId}/payments: pay all or part of an invoice by card. */

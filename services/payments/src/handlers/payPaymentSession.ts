@@ -9,15 +9,10 @@ import {
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { processPayment } from '../domain/pay';
-import {
-  paymentHttpStatus,
-  paymentIdFor,
-  paymentView,
-  paySessionBodySchema,
-  type PaySessionBody,
-} from '../domain/payment';
+import { paymentIdFor, paySessionBodySchema, type PaySessionBody } from '../domain/payment';
 import { sessionNotFound, sessionView } from '../domain/session';
 import { answerAfterDeferredWork, deferWork } from '../deferred';
+import { paymentAnswer, paymentAsItStands } from '../payment-answer';
 import { clientAddress, countDecline, refuseCardTesting } from '../guards';
 import { logger, paymentDependencies, requestDeadline, services } from '../wiring';
 
@@ -32,7 +27,7 @@ interface PaySessionRequest {
 }
 
 async function paySession(input: PaySessionRequest): Promise<HttpResult> {
-  const { config, sessions, payments, sessionTarget } = services();
+  const { config, sessions, sessionTarget } = services();
   const session = await sessions.get(input.sessionId);
   if (!session) throw sessionNotFound(input.sessionId);
   const notification = input.body.notification ?? session.notification;
@@ -61,10 +56,7 @@ async function paySession(input: PaySessionRequest): Promise<HttpResult> {
       defer: (work) => deferWork(input.idempotencyKey, work),
     },
   );
-  const payment =
-    outcome.payment.status === 'PROCESSING'
-      ? ((await payments.get(outcome.payment.paymentId)) ?? outcome.payment)
-      : outcome.payment;
+  const payment = await paymentAsItStands(outcome.payment);
   if (outcome.replayed) {
     logger.info('Session payment asked for again; its payment answers', {
       paymentId: payment.paymentId,
@@ -84,14 +76,7 @@ async function paySession(input: PaySessionRequest): Promise<HttpResult> {
   }
   const now = new Date();
   const current = outcome.current ?? (await sessions.get(input.sessionId)) ?? session;
-  return {
-    statusCode: paymentHttpStatus(payment.status),
-    headers: {
-      location: `/payments/${payment.paymentId}`,
-      ...(outcome.replayed ? { 'idempotent-replayed': 'true' } : {}),
-    },
-    body: { ...paymentView(payment), session: sessionView(current, config.payPageUrl, now) },
-  };
+  return paymentAnswer(payment, outcome.replayed, { session: sessionView(current, config.payPageUrl, now) });
 }
 
 /** POST /payment-sessions/{sessionId}/pay: pay a session by card; idempotent like invoice payments. */
