@@ -63,9 +63,10 @@ it('fires a rate(1 minute) rule every minute with the Scheduled Event AWS sends,
     resources: [RuleArn],
     detail: {},
   });
-  // Not before its first minute, then a minute apart (timers may be late, never early).
+  // The n-th firing is due n minutes after the rule was created: never early, though a late
+  // delivery may shorten the gap to the next one (the schedule keeps its cadence, as AWS's does).
   expect(received[0]!.at - created).toBeGreaterThanOrEqual(MINUTE_MS - 5);
-  expect(received[1]!.at - received[0]!.at).toBeGreaterThanOrEqual(MINUTE_MS - 5);
+  expect(received[1]!.at - created).toBeGreaterThanOrEqual(2 * MINUTE_MS - 5);
   expect(received[1]!.event.id).not.toBe(received[0]!.event.id);
 
   const count = received.length;
