@@ -28,6 +28,7 @@ const common: Config = {
 const localCloud: Config = {
   globalSetup: '<rootDir>/local-cloud/test/global-setup.ts',
   globalTeardown: '<rootDir>/local-cloud/test/global-teardown.ts',
+  setupFilesAfterEnv: ['<rootDir>/local-cloud/test/retry-once.ts'],
 };
 
 const config: Config = {

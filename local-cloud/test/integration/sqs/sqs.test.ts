@@ -204,22 +204,23 @@ describe('messages', () => {
     const url = await createQueue();
     const other = sqsClient(fx.edge.endpoint);
     const started = Date.now();
-    const polling = receive(url, { WaitTimeSeconds: 5 });
+    const polling = receive(url, { WaitTimeSeconds: 20 });
     await sleep(300);
     await other.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'wake' }));
     const out = await polling;
     other.destroy();
     expect(out.Messages![0]!.Body).toBe('wake');
-    expect(Date.now() - started).toBeLessThan(1500);
+    // Long before the 20 s wait would have ended (a loaded machine may add seconds, never fifteen).
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it('returns whatever is available when fewer than MaxNumberOfMessages are ready', async () => {
     const url = await createQueue();
     await client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'one' }));
     const started = Date.now();
-    const out = await receive(url, { WaitTimeSeconds: 5, MaxNumberOfMessages: 10 });
+    const out = await receive(url, { WaitTimeSeconds: 20, MaxNumberOfMessages: 10 });
     expect(out.Messages).toHaveLength(1);
-    expect(Date.now() - started).toBeLessThan(1000);
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it('sends MD5s the SDK checks and the AWS MD5 of message attributes', async () => {
