@@ -150,15 +150,21 @@ export function requestDeadline(context: Pick<Context, 'getRemainingTimeInMillis
 }
 
 /**
- * Tells the bus a customer's channels and addresses as just stored (notification keeps its own copy). After the
- * write, so a failure here leaves the customer saved and the request answered: it is logged, and notification keeps
- * the copy it had until the customer's next change is announced.
+ * Tells the bus a customer's channels and addresses as just stored (notification keeps its own copy), then marks the
+ * change announced. The write recorded it as owed, so if this fails the reconciler announces it within a minute or so.
  */
 export async function announceCustomer(customer: Customer, correlationId: string): Promise<void> {
+  const { events, customers } = services();
+  await events.customerChanged(customer, correlationId);
+  await customers.announced(customer);
+}
+
+/** announceCustomer for a request already answered by the write: a failure is logged, and the reconciler's. */
+export async function announceCustomerLater(customer: Customer, correlationId: string): Promise<void> {
   try {
-    await services().events.customerChanged(customer, correlationId);
+    await announceCustomer(customer, correlationId);
   } catch (error) {
-    logger.error('Customer saved but not announced to notification', {
+    logger.warn('Customer saved; its announcement to notification is left to the reconciler', {
       customerId: customer.customerId,
       version: customer.version,
       error: error instanceof Error ? error.message : String(error),

@@ -2,7 +2,7 @@ import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Customer } from '../domain/customer';
 import type { Payout, PayoutOutboxEvent } from '../domain/payout';
 import { decodeCursor, encodeCursor } from './cursor';
-import { putCustomerItem } from './customers';
+import { customerDestinationItem } from './customers';
 import { cancellationCodes, dynamoDocuments, transactWithRetry } from './dynamodb';
 import type { Item } from './tables/payments';
 
@@ -116,7 +116,7 @@ export function createPayoutStore({ payoutsTable, limitsTable, customersTable }:
             },
           },
         },
-        ...(customer ? [putCustomerItem(customersTable, customer)] : []),
+        ...(customer ? [customerDestinationItem(customersTable, customer)] : []),
       ];
       try {
         await transactWithRetry(items);

@@ -1,7 +1,7 @@
 import { ConflictError, httpHandler } from '@payflow/shared';
 import { CreateCustomerBodySchema, customerView, newCustomer } from '../domain/customer';
 import { authorize } from '../guards';
-import { announceCustomer, logger, services } from '../wiring';
+import { announceCustomerLater, logger, services } from '../wiring';
 
 /**
  * POST /customers (scope payments/customers): registers one of the caller's customers, with how they want to hear
@@ -12,12 +12,12 @@ export const handler = httpHandler(
   async ({ body, headers, correlationId }) => {
     const principal = await authorize(headers, 'payments/customers');
     const customer = newCustomer(body, principal.clientId, new Date());
-    if (!(await services().customers.create(customer))) {
+    if (!(await services().customers.create(customer, correlationId))) {
       throw new ConflictError(
         `A customer with id ${body.customerId} already exists; choose another id, or PATCH /customers/{id} to change it`,
       );
     }
-    await announceCustomer(customer, correlationId);
+    await announceCustomerLater(customer, correlationId);
     logger.info('Customer registered', {
       customerId: customer.customerId,
       merchantId: customer.merchantId,

@@ -2,7 +2,7 @@ import { metrics, observedHandler } from '@payflow/shared';
 import { countReconcilerActions } from '../adapters/metrics';
 import { reconcilePayout, type PayoutReconcileAction } from '../domain/payout-flow';
 import { reconcilePayment, type ReconcileAction } from '../domain/reconcile';
-import { logger, payoutDependencies, reconcileDependencies, services } from '../wiring';
+import { announceCustomer, logger, payoutDependencies, reconcileDependencies, services } from '../wiring';
 
 /** At most this many payments of each kind per run; a backlog is worked through run after run. */
 const BATCH = 50;
@@ -11,12 +11,13 @@ export interface ReconcileSummary {
   checked: number;
   actions: Partial<Record<ReconcileAction | 'failed', number>>;
   payouts: { checked: number; actions: Partial<Record<PayoutReconcileAction | 'failed', number>> };
+  customers: { checked: number; announced: number; failed: number };
 }
 
 /**
  * Every minute (an EventBridge schedule): every hold ends and every outcome is announced. Holds older than
  * RECONCILE_AFTER_SECONDS (longer than a payment request can run) are settled by asking the bank, pending
- * payments are asked again, and settled payments whose event was not sent are published.
+ * payments are asked again, and settled payments whose event was not sent are published; so are customers' changes.
  */
 export async function reconcilePayments(): Promise<ReconcileSummary> {
   const { config, payments } = services();
@@ -34,6 +35,7 @@ export async function reconcilePayments(): Promise<ReconcileSummary> {
     checked: due.length,
     actions: {},
     payouts: await reconcilePayouts(now, config.reconcileAfterSeconds, config.payoutPollSeconds),
+    customers: await announceCustomers(unsentBefore),
   };
   for (const entry of due) {
     let action: ReconcileAction | 'failed';
@@ -57,8 +59,34 @@ export async function reconcilePayments(): Promise<ReconcileSummary> {
       });
     }
   }
-  if (summary.checked > 0 || summary.payouts.checked > 0) logger.info('Reconciler run', { ...summary });
+  if (summary.checked > 0 || summary.payouts.checked > 0 || summary.customers.checked > 0)
+    logger.info('Reconciler run', { ...summary });
   countReconcilerActions(metrics, summary.actions);
+  return summary;
+}
+
+/** Customers whose change was written but not announced (the publish failed, or the function died in between). */
+async function announceCustomers(before: string): Promise<ReconcileSummary['customers']> {
+  const owed = await services().customers.unannounced(before, BATCH);
+  const summary = { checked: owed.length, announced: 0, failed: 0 };
+  for (const { customer, correlationId } of owed) {
+    try {
+      await announceCustomer(customer, correlationId);
+      summary.announced += 1;
+      logger.info('Customer announced by the reconciler', {
+        customerId: customer.customerId,
+        version: customer.version,
+        correlation_id: correlationId,
+      });
+    } catch (error) {
+      summary.failed += 1;
+      logger.error('Could not announce a customer; the next run tries again', {
+        customerId: customer.customerId,
+        version: customer.version,
+        error,
+      });
+    }
+  }
   return summary;
 }
 

@@ -7,7 +7,7 @@ import {
 } from '@payflow/shared';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { billedCustomerChange } from '../domain/customer';
-import { logger, services } from '../wiring';
+import { announceCustomer, logger, services } from '../wiring';
 
 const processor = new BatchProcessor(EventType.SQS);
 
@@ -50,16 +50,16 @@ async function recordBilledCustomer(record: SQSRecord): Promise<void> {
       // This statement was written before: announce the customer again (same id), in case a crash came between.
       const current =
         change.reason === 'already applied' ? await customers.get(details.customerId) : undefined;
-      if (current) await services().events.customerChanged(current, detail.correlationId);
+      if (current) await announceCustomer(current, detail.correlationId);
       return;
     }
     const written =
       change.kind === 'create'
-        ? await customers.create(change.customer)
-        : await customers.replace(change.customer);
+        ? await customers.create(change.customer, detail.correlationId)
+        : await customers.replace(change.customer, detail.correlationId);
     if (written) {
       // Thrown on failure: the record comes back, finds the statement applied, and announces it then.
-      await services().events.customerChanged(change.customer, detail.correlationId);
+      await announceCustomer(change.customer, detail.correlationId);
       logger.info(
         change.kind === 'create'
           ? 'Customer registered from a bills file'

@@ -2,7 +2,7 @@ import { ConflictError, httpHandler, IdentifierSchema, UnprocessableError } from
 import { z } from 'zod';
 import { customerView, UpdateCustomerBodySchema, updatedCustomer } from '../domain/customer';
 import { authorize, customerFor } from '../guards';
-import { announceCustomer, logger, services } from '../wiring';
+import { announceCustomerLater, logger, services } from '../wiring';
 
 /**
  * PATCH /customers/{customerId} (scope payments/customers): contact details and channel preferences. The result
@@ -15,10 +15,10 @@ export const handler = httpHandler(
     const current = await customerFor(principal, path.customerId);
     const { customer, problems } = updatedCustomer(current, body, new Date());
     if (problems.length > 0) throw new UnprocessableError('The customer would be left incomplete', problems);
-    if (!(await services().customers.replace(customer))) {
+    if (!(await services().customers.replace(customer, correlationId))) {
       throw new ConflictError(`Customer ${path.customerId} was changed meanwhile; read it again and retry`);
     }
-    await announceCustomer(customer, correlationId);
+    await announceCustomerLater(customer, correlationId);
     logger.info('Customer updated', {
       customerId: customer.customerId,
       fields: Object.keys(body),

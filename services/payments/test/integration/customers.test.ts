@@ -1,8 +1,19 @@
 /**
  * Customers over the running payments API: a merchant registers, reads and changes its own customers; bad input is
- * a 422 naming each field, a taken id 409, and another merchant or a stranger never sees or changes them.
+ * a 422 naming each field, a taken id 409, and another merchant or a stranger never sees or changes them. Every
+ * change is announced on the bus exactly once, by the reconciler when the bus refused it at first.
  */
-import { anonymous, api, bearerOf, newKey, otherMerchant } from './local';
+import {
+  anonymous,
+  api,
+  bearerOf,
+  injectFault,
+  newKey,
+  otherMerchant,
+  reconcilerRunsFinish,
+  waitForEvents,
+  type BusEvent,
+} from './local';
 
 const customerBody = (extra: Record<string, unknown> = {}) => ({
   customerId: `cust-${newKey().slice(0, 8)}`,
@@ -111,5 +122,71 @@ describe('customers', () => {
       headers: await bearerOf('tea-shop', 'payments/read'),
     });
     expect(narrow.status).toBe(403);
+  });
+});
+
+describe('announcing a customer change (CustomerRegistered / CustomerUpdated)', () => {
+  const announcements = (customerId: string) => (event: BusEvent) =>
+    ['CustomerRegistered', 'CustomerUpdated'].includes(event['detail-type']) &&
+    event.detail.data.customerId === customerId;
+
+  /** The customer's announcements once `count` arrived, after the reconciler (every 3 s) ran past its 20 s wait. */
+  async function announced(customerId: string, count: number): Promise<BusEvent[]> {
+    await waitForEvents(announcements(customerId), count, 90_000);
+    await new Promise((resolve) => setTimeout(resolve, 21_000));
+    await reconcilerRunsFinish(2);
+    return waitForEvents(announcements(customerId), 99, 0);
+  }
+
+  const summary = (events: BusEvent[]) =>
+    events.map((event) => [event['detail-type'], event.detail.data.version, event.detail.data.channels]);
+
+  test.concurrent(
+    'a registration the bus refused at first is announced by the reconciler, once',
+    async () => {
+      const merchant = await bearerOf('tea-shop');
+      const body = customerBody({ channels: ['sms'] });
+      await injectFault({
+        service: 'events',
+        operation: 'PutEvents',
+        error: 'InternalException',
+        status: 500,
+        match: [body.customerId, 'CustomerRegistered'],
+        count: 5, // more than the SDK's attempts: the request's announcement fails for good
+      });
+      const created = await api('POST', '/customers', { body, headers: merchant });
+      expect(created.status).toBe(201);
+      expect(summary(await announced(body.customerId, 1))).toEqual([['CustomerRegistered', 1, ['sms']]]);
+    },
+  );
+
+  test.concurrent('a change the bus refused at first is announced as the version written, once', async () => {
+    const merchant = await bearerOf('tea-shop');
+    const body = customerBody();
+    await api('POST', '/customers', { body, headers: merchant });
+    await injectFault({
+      service: 'events',
+      operation: 'PutEvents',
+      error: 'InternalException',
+      status: 500,
+      match: [body.customerId, 'CustomerUpdated'],
+      count: 5,
+    });
+    const changed = await api('PATCH', `/customers/${body.customerId}`, {
+      body: { channels: ['email', 'sms'] },
+      headers: merchant,
+    });
+    expect(changed.status).toBe(200);
+    expect(summary(await announced(body.customerId, 2))).toEqual([
+      ['CustomerRegistered', 1, ['email']],
+      ['CustomerUpdated', 2, ['email', 'sms']],
+    ]);
+  });
+
+  test.concurrent('a change announced at once is not announced again', async () => {
+    const merchant = await bearerOf('tea-shop');
+    const body = customerBody();
+    await api('POST', '/customers', { body, headers: merchant });
+    expect(summary(await announced(body.customerId, 1))).toEqual([['CustomerRegistered', 1, ['email']]]);
   });
 });
