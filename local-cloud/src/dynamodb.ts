@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { AwsError, jsonError, jsonTarget, type AwsRequest, type Emulator } from './protocol';
 import { forward } from './proxy';
@@ -79,7 +80,9 @@ export async function launchDynamoDbLocal(options: {
     String(options.port),
     '-sharedDb',
   ];
+  stopOrphanedDynamoDbLocals();
   const child = spawn('java', args, { cwd: dir, stdio: 'pipe' });
+  if (child.pid !== undefined) recordLaunch(child.pid);
   let output = '';
   const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-8192));
   child.stderr?.on('data', keep);
@@ -95,10 +98,14 @@ export async function launchDynamoDbLocal(options: {
   );
   exited.catch(() => undefined);
   child.once('error', () => undefined);
-  // If this process dies without stop(), Java must not outlive it.
+  // If this process dies without stop(), Java must not outlive it (a SIGKILL runs no handler: the next launch's
+  // stopOrphanedDynamoDbLocals ends it).
   const kill = () => child.kill('SIGKILL');
   process.once('exit', kill);
-  child.once('exit', () => process.off('exit', kill));
+  child.once('exit', () => {
+    process.off('exit', kill);
+    if (child.pid !== undefined) fs.rmSync(launchRecord(child.pid), { force: true });
+  });
   await Promise.race([waitForPort(options.port, 30_000), exited]);
   return {
     child,
@@ -111,4 +118,58 @@ export async function launchDynamoDbLocal(options: {
       });
     },
   };
+}
+
+/**
+ * Every DynamoDB Local this machine's local clouds started, as `<java pid>` files holding the pid of the process that
+ * started it. Node cannot ask Linux to end a child with its parent (no PR_SET_PDEATHSIG), so a parent killed with
+ * SIGKILL leaves its Java behind, holding hundreds of MB (and, with --persist, the tables' files).
+ */
+const LAUNCHES = path.join(os.tmpdir(), 'payflow-dynamodb-local');
+
+const launchRecord = (javaPid: number) => path.join(LAUNCHES, String(javaPid));
+
+function recordLaunch(javaPid: number): void {
+  fs.mkdirSync(LAUNCHES, { recursive: true });
+  fs.writeFileSync(launchRecord(javaPid), String(process.pid));
+}
+
+/** Running on this machine: /proc lists it and it is not a zombie waiting to be reaped (Linux, as the README says). */
+export function isRunning(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/** Ends each recorded DynamoDB Local whose starter is gone; one whose starter still runs is left alone. */
+export function stopOrphanedDynamoDbLocals(): number[] {
+  let records: string[];
+  try {
+    records = fs.readdirSync(LAUNCHES);
+  } catch {
+    return [];
+  }
+  const stopped: number[] = [];
+  for (const name of records) {
+    const javaPid = Number(name);
+    const starter = Number(fs.readFileSync(launchRecord(javaPid), 'utf8'));
+    if (isRunning(starter)) continue;
+    // The pid may have been reused since: only a process still running DynamoDB Local is ended.
+    if (isRunning(javaPid) && commandLine(javaPid).includes('DynamoDBLocal.jar')) {
+      process.kill(javaPid, 'SIGKILL');
+      stopped.push(javaPid);
+    }
+    fs.rmSync(launchRecord(javaPid), { force: true });
+  }
+  return stopped;
+}
+
+function commandLine(pid: number): string {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return '';
+  }
 }
