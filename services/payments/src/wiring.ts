@@ -160,7 +160,7 @@ export async function announceCustomer(customer: Customer, correlationId: string
 }
 
 /** announceCustomer for a request already answered by the write: a failure is logged, and the reconciler's. */
-export async function announceCustomerLater(customer: Customer, correlationId: string): Promise<void> {
+export async function tryAnnounceCustomer(customer: Customer, correlationId: string): Promise<void> {
   try {
     await announceCustomer(customer, correlationId);
   } catch (error) {

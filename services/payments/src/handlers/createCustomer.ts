@@ -1,7 +1,7 @@
 import { ConflictError, httpHandler } from '@payflow/shared';
 import { CreateCustomerBodySchema, customerView, newCustomer } from '../domain/customer';
 import { authorize } from '../guards';
-import { announceCustomerLater, logger, services } from '../wiring';
+import { tryAnnounceCustomer, logger, services } from '../wiring';
 
 /**
  * POST /customers (scope payments/customers): registers one of the caller's customers, with how they want to hear
@@ -17,7 +17,7 @@ export const handler = httpHandler(
         `A customer with id ${body.customerId} already exists; choose another id, or PATCH /customers/{id} to change it`,
       );
     }
-    await announceCustomerLater(customer, correlationId);
+    await tryAnnounceCustomer(customer, correlationId);
     logger.info('Customer registered', {
       customerId: customer.customerId,
       merchantId: customer.merchantId,

@@ -2,7 +2,7 @@ import { ConflictError, httpHandler, IdentifierSchema, UnprocessableError } from
 import { z } from 'zod';
 import { customerView, UpdateCustomerBodySchema, updatedCustomer } from '../domain/customer';
 import { authorize, customerFor } from '../guards';
-import { announceCustomerLater, logger, services } from '../wiring';
+import { tryAnnounceCustomer, logger, services } from '../wiring';
 
 /**
  * PATCH /customers/{customerId} (scope payments/customers): contact details and channel preferences. The result
@@ -18,7 +18,7 @@ export const handler = httpHandler(
     if (!(await services().customers.replace(customer, correlationId))) {
       throw new ConflictError(`Customer ${path.customerId} was changed meanwhile; read it again and retry`);
     }
-    await announceCustomerLater(customer, correlationId);
+    await tryAnnounceCustomer(customer, correlationId);
     logger.info('Customer updated', {
       customerId: customer.customerId,
       fields: Object.keys(body),
