@@ -159,7 +159,7 @@ export async function announceCustomer(customer: Customer, correlationId: string
   await customers.announced(customer);
 }
 
-/** announceCustomer for a request already answered by the write: a failure is logged, and the reconciler's. */
+/** announceCustomer where the write already answers the request: a failure is logged and left to the reconciler. */
 export async function tryAnnounceCustomer(customer: Customer, correlationId: string): Promise<void> {
   try {
     await announceCustomer(customer, correlationId);
