@@ -37,7 +37,7 @@ describeWithServices(['payments', 'billing-ingest'])(
           const emails = await emailsTo(email);
           return emails.length > 0 && emails;
         },
-        240_000,
+        300_000,
       );
       expect(due!.subject).toContain(`Invoice ${invoiceId}: 125.50 EUR due`);
       await waitFor('the invoice-due SMS', async () => (await smsTo(phone)).length > 0);

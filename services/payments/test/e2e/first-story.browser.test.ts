@@ -45,7 +45,9 @@ describeWithServices(['billing-ingest', 'notification'])('the first story, from 
     ].join('\r\n');
     await uploadBillsFile(ENDPOINT, `story-${suffix}.csv`, csv);
 
-    const reminder = await waitForEmail(email, new RegExp(`Invoice ${invoiceId}`));
+    // The reminder takes the paced lane, behind whatever the other tests queued there (a 5,000-row bills file, a
+    // low SES quota set by the lanes test): minutes on a loaded machine (a CI run saw more than 3).
+    const reminder = await waitForEmail(email, new RegExp(`Invoice ${invoiceId}`), 300_000);
     const link = /Pay it here: (\S+)/.exec(reminder.text ?? '')?.[1];
     expect(link).toBeDefined();
     expect(reminder.text).toMatch(/access code: [A-Z2-9]{4}-[A-Z2-9]{4}/);
